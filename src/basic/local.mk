@@ -1,0 +1,11 @@
+noinst_LIBRARIES += %reldir%/libbasic.a
+%canon_reldir%_libbasic_a_SOURCES = \
+	%reldir%/base64.c %reldir%/base64.h \
+	%reldir%/buf.c %reldir%/buf.h \
+	%reldir%/compress.c %reldir%/compress.h \
+	%reldir%/fileio.c %reldir%/fileio.h \
+	%reldir%/log.c %reldir%/log.h \
+	%reldir%/macro.h \
+	%reldir%/strv.c %reldir%/strv.h \
+	%reldir%/utf8.c %reldir%/utf8.h
+%canon_reldir%_libbasic_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+
+#include "log.h"
+
+static int log_max_level = LOG_INFO;
+
+void log_set_max_level(int level) {
+        log_max_level = level;
+}
+
+int log_get_max_level(void) {
+        return log_max_level;
+}
+
+int log_internal(int level, int error, const char *func, const char *fmt, ...) {
+        int e = error < 0 ? -error : error;
+
+        if (level <= log_max_level) {
+                char msg[2048];
+                va_list ap;
+
+                /* %m in fmt refers to the error passed in, as in systemd */
+                errno = e;
+                va_start(ap, fmt);
+                vsnprintf(msg, sizeof msg, fmt, ap);
+                va_end(ap);
+                fprintf(stderr, "nodeinit: %s\n", msg);
+        }
+        return e > 0 ? -e : -EIO;
+}

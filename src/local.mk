@@ -1,0 +1,18 @@
+bin_PROGRAMS += nodeinit
+nodeinit_SOURCES = %reldir%/main.c
+nodeinit_LDADD = \
+	src/apply/libapply.a \
+	src/plan/libplan.a \
+	src/config/libconfig.a \
+	src/userdata/libuserdata.a \
+	src/source/libsource.a \
+	src/report/libreport.a \
+	src/basic/libbasic.a \
+	$(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
+nodeinit_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS)
+
+# coreos-cloudinit's name, for boot hooks and scripts that call it.
+install-exec-hook:
+	cd $(DESTDIR)$(bindir) && rm -f coreos-cloudinit && $(LN_S) nodeinit coreos-cloudinit
+uninstall-hook:
+	rm -f $(DESTDIR)$(bindir)/coreos-cloudinit

@@ -1,0 +1,3 @@
+noinst_LIBRARIES += %reldir%/libsource.a
+%canon_reldir%_libsource_a_SOURCES = \
+	%reldir%/placeholder.c
