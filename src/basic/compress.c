@@ -4,8 +4,8 @@
 #include "buf.h"
 #include "compress.h"
 
-static void inflate_endp(z_stream *z) {
-        inflateEnd(z);
+static void inflate_endp(z_stream **z) {
+        inflateEnd(*z);
 }
 
 int gunzip_buffer(const void *in, size_t in_len, size_t max_out, char **ret, size_t *ret_len) {
