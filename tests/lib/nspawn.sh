@@ -1,0 +1,154 @@
+# shellcheck shell=bash
+# Full system-mode systemd nodes: systemd-nspawn -D / --volatile=yes --boot
+# (test-harness.md recipe 1c). The container's / is a tmpfs with the host's
+# /usr read-only; /etc, /var, /tmp, /run are private, so whatever the code
+# under test writes to /etc/systemd/system, /run/systemd/system or
+# /etc/environment lands in the container, never on the host.
+#
+#   nspawn_launch DIR NAME [OPTIONS] [-- NSPAWN_ARGS...]   start booting, return at once
+#       --netns NS          join /run/netns/NS (--network-namespace-path)
+#       --private-network   only lo
+#       --bind-ro SRC:DST   e.g. a build tree at /opt/nodeinit (repeatable)
+#       --bind SRC:DST      read-write bind (repeatable)
+#       --unit FILE         bind FILE read-only to /etc/systemd/system/<basename>
+#       --wants UNIT        add UNIT to the boot transaction (systemd.wants=),
+#                           i.e. run it as a boot hook (repeatable)
+#       --target UNIT       default multi-user.target
+#   nspawn_wait DIR [TIMEOUT_S]   wait until `is-system-running --wait` returns
+#                               running|degraded; sets NSPAWN_INIT, prints it
+#   nspawn_start DIR NAME ...     launch + wait
+#   nspawn_init DIR               print the container's PID 1 (host view)
+#   nspawn_exec DIR CMD...        run CMD inside (nsenter -t INIT -a); a plain
+#                               process in our cgroup: use systemd-run inside for
+#                               anything that must outlive the call
+#   nspawn_stop DIR               poweroff (SIGTERM to nspawn), kill what is left
+#                               in its cgroup subtree, remove the subtree and
+#                               nspawn's leftovers on the host's /run
+# DIR (caller's scratch) holds: name, pid (nspawn), init, cg, log, preset/.
+
+[[ -n ${_NIT_NSPAWN_SH:-} ]] && return 0
+_NIT_NSPAWN_SH=1
+# shellcheck source=tests/lib/cgroup.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cgroup.sh"
+
+# Runs as the background child: enter the private cgroup, then become nspawn
+# (--keep-unit: nspawn uses, and subdivides, the cgroup it was started in).
+_nspawn_inner() {
+        local state=$1
+        shift
+        cg_attach "$state" $$ || exit 1
+        exec systemd-nspawn "$@"
+}
+
+nspawn_launch() {
+        local d=$1 name=$2 target=multi-user.target pid
+        local -a args=() kargs=()
+        shift 2
+        while (( $# )); do
+                case $1 in
+                --netns) args+=("--network-namespace-path=/run/netns/$2"); shift ;;
+                --private-network) args+=(--private-network) ;;
+                --bind-ro) args+=("--bind-ro=$2"); shift ;;
+                --bind) args+=("--bind=$2"); shift ;;
+                --unit) args+=("--bind-ro=$(readlink -f "$2"):/etc/systemd/system/$(basename "$2")"); shift ;;
+                --wants) kargs+=("systemd.wants=$2"); shift ;;
+                --target) target=$2; shift ;;
+                --) shift; args+=("$@"); break ;;
+                *) nit_err "nspawn_launch: unknown option $1"; return 1 ;;
+                esac
+                shift
+        done
+        mkdir -p "$d/preset" || return 1
+        d=$(cd "$d" && pwd)
+        rm -f "$d/pid" "$d/init"
+        echo "$name" > "$d/name"
+        # Without it "first boot" applies Debian's `enable *` preset and etcd,
+        # postgresql, cloud-init... installed on the host would start inside.
+        echo 'disable *' > "$d/preset/00-nit-disable-all.preset"
+        cg_create "$name" "$d/cg" >/dev/null || return 1
+        setsid bash "$NIT_LIB/nspawn.sh" __inner "$d/cg" \
+                --quiet -D / --volatile=yes --register=no --keep-unit -M "$name" \
+                --bind-ro="$d/preset:/etc/systemd/system-preset" \
+                "${args[@]}" \
+                --boot systemd.firstboot=off "systemd.unit=$target" "${kargs[@]}" \
+                > "$d/log" 2>&1 < /dev/null &
+        pid=$!
+        echo "$pid" > "$d/pid"
+        return 0
+}
+
+nspawn_init() {
+        local d=$1 pid init
+        if [[ -s $d/init ]]; then
+                cat "$d/init"
+                return 0
+        fi
+        pid=$(cat "$d/pid" 2>/dev/null) || return 1
+        init=$(pgrep -P "$pid" | head -n1)
+        [[ -n $init ]] || return 1
+        echo "$init"
+}
+
+nspawn_wait() {
+        local d=$1 timeout=${2:-120} init st pid i
+        pid=$(cat "$d/pid" 2>/dev/null) || return 1
+        for ((i = 0; i < 1500; i++)); do
+                init=$(nspawn_init "$d")
+                [[ -n $init && -S /proc/$init/root/run/systemd/private ]] && break
+                if ! nit_alive "$pid"; then
+                        nit_err "nspawn $(cat "$d/name") exited; log:"
+                        cat "$d/log" >&2
+                        return 1
+                fi
+                sleep 0.02
+        done
+        [[ -n $init ]] || { nit_err "container did not start"; return 1; }
+        st=$(timeout "$timeout" nsenter -t "$init" -m -p -- systemctl is-system-running --wait 2>/dev/null)
+        case $st in
+        running|degraded)
+                echo "$init" > "$d/init"
+                export NSPAWN_INIT=$init
+                echo "$init"
+                return 0
+                ;;
+        esac
+        nit_err "container $(cat "$d/name") state '$st'"
+        return 1
+}
+
+nspawn_start() {
+        nspawn_launch "$@" || return 1
+        nspawn_wait "$1"
+}
+
+nspawn_exec() {
+        local d=$1 init
+        shift
+        init=$(nspawn_init "$d") || { nit_err "no container in $d"; return 1; }
+        nsenter -t "$init" -a -- "$@"
+}
+
+nspawn_stop() {
+        local d=$1 pid name rc=0 p
+        [[ -f $d/name ]] || return 0
+        name=$(cat "$d/name")
+        pid=$(cat "$d/pid" 2>/dev/null)
+        # nspawn --boot turns SIGTERM into a clean poweroff of the container
+        nit_stop_pid "$pid" 15000 || rc=1
+        if [[ -f $d/cg ]]; then
+                cg_destroy "$d/cg" || rc=1
+        fi
+        # nspawn leaves these on the host's /run (on disk here, not a tmpfs).
+        # Parents go only when empty, so a concurrent container keeps its own.
+        rm -rf "/run/systemd/nspawn/propagate/$name"
+        for p in /run/systemd/nspawn/propagate /run/systemd/nspawn /run/systemd/nspawn-root; do
+                [[ -d $p ]] && rmdir "$p" 2>/dev/null
+        done
+        rm -f "$d/pid" "$d/init" "$d/name"
+        return $rc
+}
+
+if [[ ${BASH_SOURCE[0]} == "$0" && ${1:-} == __inner ]]; then
+        shift
+        _nspawn_inner "$@"
+fi
