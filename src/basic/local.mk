@@ -1,5 +1,6 @@
 noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_SOURCES = \
+	%reldir%/arena.c %reldir%/arena.h \
 	%reldir%/base64.c %reldir%/base64.h \
 	%reldir%/buf.c %reldir%/buf.h \
 	%reldir%/compress.c %reldir%/compress.h \

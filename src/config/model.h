@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdint.h>
+
+#include "config/schema.h"
+#include "config/yaml-tree.h"
+#include "report/diag.h"
+
+/* A scalar or string-list setting as the user wrote it. `set` says the key
+ * was present with a value of the right type, so an explicit `false` or `0`
+ * is distinguishable from an absent key (coreos-cloudinit could not). */
+typedef struct Value {
+        bool set;
+        unsigned line, column; /* of the value (or of the key when there is no value) */
+        const char *str;       /* STRING: raw scalar text, !!binary decoded */
+        size_t len;
+        int64_t i;             /* INT */
+        double f;              /* FLOAT */
+        bool b;                /* BOOL */
+        const char **strv;     /* STRV: NULL-terminated */
+        size_t n_strv;
+} Value;
+
+/* Every model struct starts with `self`: presence and position of the
+ * mapping (or list element) itself. */
+#define MODEL_MEMBER_STRING(key, sub) Value key;
+#define MODEL_MEMBER_INT(key, sub) Value key;
+#define MODEL_MEMBER_FLOAT(key, sub) Value key;
+#define MODEL_MEMBER_BOOL(key, sub) Value key;
+#define MODEL_MEMBER_STRV(key, sub) Value key;
+#define MODEL_MEMBER_STRUCT(key, sub) sub key;
+#define MODEL_MEMBER_LIST(key, sub) sub *key; size_t n_##key;
+#define MODEL_MEMBER(T, key, TYPE, env, check, dep, sub) MODEL_MEMBER_##TYPE(key, sub)
+
+#define DEFINE_MODEL_STRUCT(name, FIELDS)       \
+        typedef struct name {                   \
+                Value self;                     \
+                FIELDS(MODEL_MEMBER, name)      \
+        } name
+
+DEFINE_MODEL_STRUCT(ConfigDropIn, CONFIG_DROPIN_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigUnit, CONFIG_UNIT_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigEtcd, CONFIG_ETCD_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigEtcd2, CONFIG_ETCD2_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigFleet, CONFIG_FLEET_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigFlannel, CONFIG_FLANNEL_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigLocksmith, CONFIG_LOCKSMITH_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigUpdate, CONFIG_UPDATE_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigOem, CONFIG_OEM_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigCoreos, CONFIG_COREOS_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigFile, CONFIG_FILE_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigUser, CONFIG_USER_FIELDS);
+DEFINE_MODEL_STRUCT(ConfigCloudConfig, CONFIG_CLOUD_CONFIG_FIELDS);
+
+/* A parsed cloud-config: the model borrows all strings from the document's
+ * arena, so the two are freed together. */
+typedef struct CloudConfig {
+        YamlDoc doc;
+        ConfigCloudConfig cc;
+} CloudConfig;
+
+/* Parses and validates cloud-config text (header included; line numbers
+ * count it as line 1). Every problem becomes a diagnostic; the model keeps
+ * what coreos-cloudinit would have kept (unknown keys ignored, wrongly typed
+ * values left unset). Returns 0 even with error diagnostics when a model
+ * could be built; negative errno (and an error diagnostic) when the text is
+ * not YAML at all or breaks a limit. */
+int cloud_config_parse(const char *text, size_t len, CloudConfig *ret, DiagList *diags);
+void cloud_config_done(CloudConfig *c);
+
+/* Base on the section table: the Value of field f inside struct base. */
+static inline Value *model_value(void *base, const SchemaField *f) {
+        return (Value *) ((char *) base + f->offset);
+}
+
+static inline const Value *model_value_const(const void *base, const SchemaField *f) {
+        return (const Value *) ((const char *) base + f->offset);
+}
+
+/* Renders a set scalar as coreos-cloudinit's Go %v does: strings raw, ints
+ * decimal, bools true/false, floats shortest %g with Go's exponent rule.
+ * Returns a static-lifetime-free string in buf (size ≥ 64) or v->str. */
+const char *value_format(const Value *v, FieldType type, char *buf, size_t size);
