@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "basic/fileio.h"
+#include "source/source-internal.h"
+
+/* OpenStack config drive, as coreos-cloudinit reads it: the root directory
+ * existing means available; openstack/latest/user_data (absent = none) and
+ * meta_data.json (public_keys, hostname; uuid too). */
+int source_configdrive_fetch(SourceContext *c, const char *root, SourceResult *ret) {
+        _cleanup_close_ int dfd = -EBADF;
+        _cleanup_free_ char *ud = NULL, *md = NULL, *err = NULL;
+        _cleanup_(metadata_done) Metadata m = {};
+        size_t ud_size = 0;
+        int r;
+
+        dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0) {
+                if (errno == ENOENT) {
+                        source_fail(c, -ENOENT, "waiting for config drive %s", root);
+                        return -EAGAIN;
+                }
+                return source_fail(c, -errno, "%s: %m", root);
+        }
+
+        r = read_full_file_at(dfd, "openstack/latest/user_data", SOURCE_USER_DATA_MAX_SIZE, &ud, &ud_size);
+        if (r < 0 && r != -ENOENT)
+                return source_fail(c, r, "%s/openstack/latest/user_data: %s", root, strerror(-r));
+
+        r = read_full_file_at(dfd, "openstack/latest/meta_data.json", SOURCE_DOCUMENT_MAX_SIZE, &md, NULL);
+        if (r < 0 && r != -ENOENT)
+                return source_fail(c, r, "%s/openstack/latest/meta_data.json: %s", root, strerror(-r));
+        if (md) {
+                r = configdrive_parse_meta_data(md, &m, &err);
+                if (r < 0)
+                        return source_fail(c, r, "%s/openstack/latest/meta_data.json: %s", root,
+                                           err ?: strerror(-r));
+        }
+
+        ret->metadata = m;
+        m = (Metadata) {};
+        ret->have_user_data = !!ud;
+        ret->user_data_size = ud_size;
+        ret->user_data = TAKE_PTR(ud);
+        return 0;
+}

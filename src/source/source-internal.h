@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "source/http.h"
+#include "source/retry.h"
+#include "source/source.h"
+
+/* Shared by the source implementations; not for other stages. */
+
+typedef struct SourceContext {
+        uint64_t request_timeout_usec;
+        bool imds_v1_only;
+        Retry retry;
+        HttpClient *http;       /* created on first use: file sources never load libcurl */
+        unsigned puts;
+        char *error;            /* why the current source failed for good */
+} SourceContext;
+
+/* Records why a source failed for good; returns error (negative). */
+int source_fail(SourceContext *c, int error, const char *fmt, ...) _printf_(3, 4);
+
+int source_context_http(SourceContext *c, HttpClient **ret);
+/* The per-request timeout, shortened to what is left of the deadline; 0 when
+ * the deadline has passed. */
+uint64_t source_request_timeout(const SourceContext *c);
+
+/* One GET. retry=false: a single attempt whose transient failure (transport
+ * error or 5xx) becomes -EAGAIN, for availability probes. retry=true:
+ * transient failures are retried with backoff until the deadline. On return 0
+ * the response is 2xx or 4xx (redirects followed when follow=true). */
+int source_http_get(SourceContext *c, const char *url, char * const *headers,
+                    size_t max_body, bool retry, bool follow, HttpResponse *ret);
+
+int source_http_request(SourceContext *c, const char *method, const char *url, char * const *headers,
+                        size_t max_body, bool retry, bool follow, HttpResponse *ret);
+
+/* Text of a transport error, for messages. */
+const char *source_http_error(const SourceContext *c, int error);
+
+/* Implementations: 0 = done, -EAGAIN = not available (yet), poll again;
+ * anything else = gave up (c->error says why). They fill metadata and
+ * user-data of ret only. */
+int source_ec2_fetch(SourceContext *c, const char *base, SourceResult *ret);
+int source_file_fetch(SourceContext *c, const char *path, SourceResult *ret);
+int source_url_fetch(SourceContext *c, const char *url, SourceResult *ret);
+int source_cmdline_fetch(SourceContext *c, const char *arg, SourceResult *ret);
+int source_configdrive_fetch(SourceContext *c, const char *root, SourceResult *ret);
+int source_gce_fetch(SourceContext *c, const char *base, SourceResult *ret);
+int source_digitalocean_fetch(SourceContext *c, const char *base, SourceResult *ret);
+int source_packet_fetch(SourceContext *c, const char *base, SourceResult *ret);
+int source_waagent_fetch(SourceContext *c, const char *root, SourceResult *ret);
+
+/* Pure parts, unit-tested. */
+typedef struct Ec2Key {
+        unsigned index;
+        char *name;
+} Ec2Key;
+
+/* "N=name" lines of meta-data/public-keys/, sorted by N. -EBADMSG with the
+ * offending line in *reterr_line (owned by caller) when malformed. */
+int ec2_parse_key_listing(const char *text, Ec2Key **ret, size_t *ret_n, char **reterr_line);
+void ec2_keys_free(Ec2Key *k, size_t n);
+
+/* Shape checks for metadata values. */
+bool metadata_is_ipv4(const char *s) _pure_;
+bool metadata_is_ipv6(const char *s) _pure_;
+bool metadata_is_hostname(const char *s) _pure_;
+/* Printable ASCII without spaces: instance ids, tokens. */
+bool metadata_is_word(const char *s, size_t max) _pure_;
+/* One line of printable text (an SSH key line). */
+bool metadata_is_line(const char *s) _pure_;
+/* Cuts s at its first newline and drops trailing whitespace. */
+char *metadata_first_line(char *s);
+/* Appends a key (copies); name may be NULL. */
+int metadata_add_key(Metadata *m, const char *name, const char *key);
+/* Sets *field = strdup(value) after a shape check; -EBADMSG if the check fails. */
+int metadata_set_checked(char **field, const char *value, bool (*check)(const char *s));
+
+/* meta_data.json of a config drive (public_keys, hostname, uuid). */
+int configdrive_parse_meta_data(const char *json, Metadata *ret, char **reterr);
+/* DigitalOcean metadata/v1.json. */
+int digitalocean_parse_metadata(const char *json, Metadata *ret, char **reterr);
+/* Packet's metadata document. */
+int packet_parse_metadata(const char *json, Metadata *ret, char **reterr);
+/* Azure SharedConfig.xml: this instance's address and first load-balanced public address. */
+int waagent_parse_shared_config(const char *xml, Metadata *ret, char **reterr);
+/* cloud-config-url= of a kernel command line; -ENOENT when absent. */
+int cmdline_find_url(const char *cmdline, char **ret);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "basic/macro.h"
+#include "source/metadata.h"
+
+/* The source stage: find the node's user-data and metadata. It knows nothing
+ * of what is done with them. */
+
+typedef enum SourceKind {
+        SOURCE_EC2,
+        SOURCE_FILE,
+        SOURCE_URL,
+        SOURCE_CMDLINE,
+        SOURCE_CONFIGDRIVE,
+        SOURCE_GCE,
+        SOURCE_DIGITALOCEAN,
+        SOURCE_PACKET,
+        SOURCE_WAAGENT,
+        _SOURCE_KIND_MAX,
+        _SOURCE_KIND_INVALID = -EINVAL,
+} SourceKind;
+
+const char *source_kind_to_string(SourceKind k) _const_;
+SourceKind source_kind_from_string(const char *s) _pure_;
+
+/* Defaults, as coreos-cloudinit's -oem presets and flags use them. */
+#define SOURCE_EC2_DEFAULT_URL "http://169.254.169.254/"
+#define SOURCE_GCE_DEFAULT_URL "http://metadata.google.internal/"
+#define SOURCE_DIGITALOCEAN_DEFAULT_URL "http://169.254.169.254/"
+#define SOURCE_PACKET_DEFAULT_URL "https://metadata.packet.net/"
+#define SOURCE_CONFIGDRIVE_DEFAULT_DIR "/media/configdrive"
+#define SOURCE_WAAGENT_DEFAULT_DIR "/var/lib/waagent"
+
+typedef struct SourceSpec {
+        SourceKind kind;
+        char *arg;      /* base URL (with trailing '/'), URL, file or directory; NULL for cmdline */
+} SourceSpec;
+
+void source_spec_done(SourceSpec *s);
+void source_spec_array_free(SourceSpec *s, size_t n);
+
+/* flag is a coreos-cloudinit flag name without dashes ("from-ec2-metadata");
+ * value is its argument ("true"/"false" or NULL for the boolean ones).
+ * -EINVAL: not a source flag; -EOPNOTSUPP: a coreos source nodeinit does not
+ * have (cloudsigma, vmware); -ENOENT: a boolean flag set to false (no source);
+ * -EBADMSG: bad value. */
+int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret);
+
+/* coreos-cloudinit's -oem presets. -EINVAL: unknown name; -EOPNOTSUPP: a
+ * preset naming only sources nodeinit does not have. */
+int source_oem_preset(const char *oem, SourceSpec **ret, size_t *ret_n);
+extern const char *const source_oem_names[];
+
+/* nodeinit's own words: ec2[:URL], file:PATH, url:URL, cmdline,
+ * configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL],
+ * waagent[:DIR]. */
+int source_spec_parse(const char *word, SourceSpec *ret);
+
+typedef struct SourceOptions {
+        uint64_t timeout_usec;          /* overall deadline; 0 = default (300 s) */
+        uint64_t request_timeout_usec;  /* per HTTP request; 0 = default (10 s) */
+        bool imds_v1_only;              /* EC2: never ask for a token */
+} SourceOptions;
+
+#define SOURCE_TIMEOUT_DEFAULT_USEC (300ULL * 1000000ULL)
+#define SOURCE_REQUEST_TIMEOUT_DEFAULT_USEC (10ULL * 1000000ULL)
+#define SOURCE_USER_DATA_MAX_SIZE (16U * 1024U * 1024U)  /* as userdata's input limit */
+#define SOURCE_METADATA_MAX_SIZE (64U * 1024U)          /* one EC2/GCE attribute */
+#define SOURCE_DOCUMENT_MAX_SIZE (1024U * 1024U)        /* a metadata JSON/XML document */
+
+typedef struct SourceCounters {
+        unsigned requests;      /* every HTTP request sent, including failed ones */
+        unsigned puts;          /* of which token PUTs */
+        unsigned retries;       /* waits between attempts */
+        unsigned connections;   /* new connections libcurl opened */
+} SourceCounters;
+
+typedef struct SourceResult {
+        SourceKind kind;        /* the source that answered */
+        char *where;            /* its URL or path */
+        Metadata metadata;
+        char *user_data;        /* NUL-terminated, NULL when absent */
+        size_t user_data_size;
+        bool have_user_data;
+        SourceCounters counters; /* also filled on failure */
+        char *error;            /* on failure: why, for the user (also filled on failure) */
+} SourceResult;
+
+/* Tries the sources as coreos-cloudinit does (first available wins; polled
+ * again with backoff while any might still appear) under one deadline. On
+ * failure returns a negative errno and sets ret->error and ret->counters
+ * only. */
+int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, SourceResult *ret);
+void source_result_done(SourceResult *r);
