@@ -1,5 +1,9 @@
 bin_PROGRAMS += nodeinit
-nodeinit_SOURCES = %reldir%/main.c
+nodeinit_SOURCES = \
+	%reldir%/main.c \
+	%reldir%/verbs.h \
+	%reldir%/verb-pending.c \
+	%reldir%/verb-validate.c
 nodeinit_LDADD = \
 	src/apply/libapply.a \
 	src/plan/libplan.a \

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <sys/types.h>
+
+#include "basic/macro.h"
+
+/* The plan: plain data saying everything a run would change. Dry-run prints
+ * it, tests assert on it, apply executes it. Paths are absolute paths on the
+ * node; apply resolves them under --root. */
+
+typedef enum PlanFileAction {
+        PLAN_FILE_WRITE,    /* regular file with content, mode, owner */
+        PLAN_FILE_MASK,     /* replace whatever is at path by a symlink to /dev/null */
+        PLAN_FILE_UNMASK,   /* remove path if it is a mask (empty file or /dev/null link) */
+        _PLAN_FILE_ACTION_MAX,
+        _PLAN_FILE_ACTION_INVALID = -EINVAL,
+} PlanFileAction;
+
+typedef enum PlanChange {
+        PLAN_CHANGE_CREATE,
+        PLAN_CHANGE_UPDATE,
+        PLAN_CHANGE_NONE,
+        PLAN_CHANGE_REMOVE,
+        _PLAN_CHANGE_MAX,
+        _PLAN_CHANGE_INVALID = -EINVAL,
+} PlanChange;
+
+const char *plan_file_action_to_string(PlanFileAction a) _const_;
+const char *plan_change_to_string(PlanChange c) _const_;
+
+typedef struct PlanFile {
+        char *path;
+        PlanFileAction action;
+        char *content;        /* WRITE: bytes to write */
+        size_t size;
+        mode_t mode;
+        char *owner;          /* "user", "user:group", "uid[:gid]"; NULL = root:root */
+        char *origin;         /* what asked for it, e.g. "write_files[2]", "coreos.etcd2" */
+        bool secret;          /* never log or diff the content */
+        PlanChange change;    /* against the current state */
+        char *old_content;    /* current content when it is a regular file, for diffs */
+        size_t old_size;
+} PlanFile;
+
+typedef struct PlanUser {
+        char *name;
+        bool create;          /* does not exist yet: useradd */
+        char *passwd;         /* hash; secret */
+        char *gecos;
+        char *homedir;
+        bool no_create_home;
+        char *primary_group;
+        char **groups;
+        bool no_user_group;
+        bool system;
+        bool no_log_init;
+        char *shell;
+} PlanUser;
+
+typedef enum UnitCommand {
+        UNIT_COMMAND_START,
+        UNIT_COMMAND_STOP,
+        UNIT_COMMAND_RESTART,
+        UNIT_COMMAND_RELOAD,
+        UNIT_COMMAND_TRY_RESTART,
+        UNIT_COMMAND_RELOAD_OR_RESTART,
+        UNIT_COMMAND_RELOAD_OR_TRY_RESTART,
+        _UNIT_COMMAND_MAX,
+        _UNIT_COMMAND_INVALID = -EINVAL,
+} UnitCommand;
+
+const char *unit_command_to_string(UnitCommand c) _const_;
+UnitCommand unit_command_from_string(const char *s) _pure_;
+
+typedef struct PlanUnit {
+        char *name;
+        bool runtime;         /* /run/systemd/system rather than /etc/systemd/system */
+        bool mask;
+        bool unmask;
+        bool enable;
+        UnitCommand command;  /* _UNIT_COMMAND_INVALID: none */
+        bool changed;         /* unit file, drop-in or mask state changes in this run */
+        bool network;         /* .network/.netdev/.link: networkd's, not the manager's */
+} PlanUnit;
+
+typedef enum DiscoveryKind {
+        DISCOVERY_ETCD,       /* etcd 0.4: register the node ourselves */
+        DISCOVERY_ETCD2,      /* v2 discovery: only check, etcd registers itself */
+        _DISCOVERY_KIND_MAX,
+        _DISCOVERY_KIND_INVALID = -EINVAL,
+} DiscoveryKind;
+
+typedef struct PlanDiscovery {
+        DiscoveryKind kind;
+        char *url;
+        char *name;           /* member name (etcd: name, else machine id / hostname) */
+        char *peer_addr;      /* etcd 0.4: value registered under the name */
+        char *fallback;       /* etcd2 discovery_fallback, for the message when full */
+} PlanDiscovery;
+
+typedef struct PlanScript {
+        char *content;        /* substituted script text; secret */
+        size_t size;
+        char *interpreter;    /* from the #! line */
+} PlanScript;
+
+typedef struct Plan {
+        char *hostname;               /* NULL: leave it */
+        PlanUser *users;
+        size_t n_users;
+        PlanFile *files;              /* in write order */
+        size_t n_files;
+        PlanUnit *units;              /* in coreos-cloudinit's unit order */
+        size_t n_units;
+        PlanDiscovery *discovery;
+        size_t n_discovery;
+        PlanScript *scripts;
+        size_t n_scripts;
+} Plan;
+
+void plan_done(Plan *p);
