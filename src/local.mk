@@ -12,7 +12,7 @@ nodeinit_LDADD = \
 	src/source/libsource.a \
 	src/report/libreport.a \
 	src/basic/libbasic.a \
-	$(YAML_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
+	$(DEPS_LIBS)
 nodeinit_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS)
 
 # coreos-cloudinit's name, for boot hooks and scripts that call it.

@@ -136,6 +136,7 @@ static int validate_path(const char *path, ValidateResult *res) {
                 return r;
         if (r < 0) {
                 res->unreadable = true;
+                res->what = "(cannot be read)";
                 log_error_errno(r, "Cannot read %s: %m", streq(path, "-") ? "standard input" : path);
                 return 0;
         }

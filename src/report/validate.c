@@ -100,7 +100,7 @@ int report_validate_json(FILE *f, const ValidateResult *results, size_t n, bool 
                 }
         }
 
-        fputs(json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE), f);
+        fputs(json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), f);
         fputc('\n', f);
         return 0;
 }
