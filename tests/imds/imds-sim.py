@@ -166,6 +166,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
                     405: "Method Not Allowed", 503: "Service Unavailable"}.get(status, "")
         b = body if isinstance(body, bytes) else body.encode()
+        # Counted before answering, so a client that has its answer sees the stats.
+        with st.lock:
+            st.count(self.command, self.path, status)
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(b)))
@@ -174,8 +177,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(b)
-        with st.lock:
-            st.count(self.command, self.path, status)
 
     def pre(self):
         """Common failure injection. Returns True when the request was handled."""

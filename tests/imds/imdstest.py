@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Helpers for tests that run `nodeinit metadata` against imds-sim.py.
+
+Loopback only: the simulator binds 127.0.0.1 on a port the kernel picks.
+Every simulator started here is killed by PID when the test ends, even on
+failure (context manager plus atexit)."""
+import atexit
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SIM = os.path.join(HERE, "imds-sim.py")
+_live = set()
+
+
+def _cleanup():
+    for p in list(_live):
+        try:
+            p.kill()
+            p.wait(timeout=5)
+        except Exception:
+            pass
+        _live.discard(p)
+
+
+atexit.register(_cleanup)
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(1))
+
+
+def nodeinit_binary():
+    b = os.environ.get("NODEINIT")
+    if not b:
+        top = os.environ.get("top_builddir", ".")
+        b = os.path.join(top, "nodeinit")
+    return b
+
+
+def skip_unless_metadata_verb():
+    """Exit 77 (automake SKIP) while the binary has no `metadata` verb yet."""
+    b = nodeinit_binary()
+    if not os.access(b, os.X_OK):
+        print(f"SKIP: {b} not built")
+        sys.exit(77)
+    p = subprocess.run([b, "metadata", "--help"], capture_output=True, text=True, timeout=30)
+    if "nodeinit metadata" not in p.stdout:
+        print(f"SKIP: {b} has no metadata verb yet")
+        sys.exit(77)
+
+
+class Sim:
+    """imds-sim.py on 127.0.0.1, any free port."""
+
+    def __init__(self, *args, nodes=None, wait_listen=True):
+        self.tmp = tempfile.TemporaryDirectory(prefix="nit-imds-")
+        self.port_file = os.path.join(self.tmp.name, "port")
+        self.stats_file = os.path.join(self.tmp.name, "stats.json")
+        cmd = [sys.executable, SIM, "--bind", "127.0.0.1", "--port", "0",
+               "--port-file", self.port_file, "--stats-file", self.stats_file] + list(args)
+        if nodes is not None:
+            nf = os.path.join(self.tmp.name, "nodes.json")
+            with open(nf, "w") as f:
+                json.dump(nodes, f)
+            cmd += ["--nodes", nf]
+        self.proc = subprocess.Popen(cmd)
+        _live.add(self.proc)
+        deadline = time.monotonic() + 30
+        while not os.path.exists(self.port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("imds-sim did not start")
+            time.sleep(0.01)
+        with open(self.port_file) as f:
+            self.port = int(f.read())
+        self.url = f"http://127.0.0.1:{self.port}/"
+
+    def stats(self):
+        try:
+            with open(self.stats_file) as f:
+                return json.load(f)
+        except FileNotFoundError:
+            return {"requests": 0, "puts": 0, "gets": 0, "connections": 0, "tokens_issued": 0,
+                    "dated_requests": 0, "forwarded_for": 0, "gets_without_token": 0, "paths": []}
+
+    def stop(self):
+        if self.proc in _live:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            _live.discard(self.proc)
+        self.tmp.cleanup()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        self.stop()
+
+
+def run(*args, env=None, timeout=120):
+    """Runs `nodeinit metadata ARGS`; returns (rc, parsed JSON or None, stderr)."""
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([nodeinit_binary(), "metadata"] + list(args), capture_output=True, text=True,
+                       timeout=timeout, env=e)
+    out = None
+    if p.returncode == 0:
+        out = json.loads(p.stdout)
+    return p.returncode, out, p.stderr
+
+
+class Checker:
+    def __init__(self):
+        self.failed = 0
+        self.passed = 0
+
+    def check(self, name, cond, detail=""):
+        if cond:
+            self.passed += 1
+            print(f"ok - {name}")
+        else:
+            self.failed += 1
+            print(f"not ok - {name} {detail}")
+
+    def done(self):
+        print(f"# {self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
