@@ -64,8 +64,11 @@ int buf_printf(Buf *b, const char *fmt, ...) {
 }
 
 char *buf_steal(Buf *b, size_t *ret_len) {
-        if (!b->data && buf_reserve(b, 0) < 0)
-                return NULL;
+        if (!b->data) {
+                if (buf_reserve(b, 0) < 0)
+                        return NULL;
+                b->data[0] = 0;
+        }
         if (ret_len)
                 *ret_len = b->len;
         char *p = b->data;

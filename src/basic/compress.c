@@ -19,7 +19,7 @@ int gunzip_buffer(const void *in, size_t in_len, size_t max_out, char **ret, siz
         /* 16 + MAX_WBITS: gzip wrapper only, as Go's gzip.NewReader */
         if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
                 return -ENOMEM;
-        _cleanup_(inflate_endp) z_stream *zp = &z;
+        _cleanup_(inflate_endp) _unused_ z_stream *zp = &z;
         _cleanup_(buf_done) Buf b = {};
 
         for (;;) {

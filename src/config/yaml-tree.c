@@ -405,7 +405,7 @@ int yaml_doc_parse(const char *text, size_t len, YamlDoc *ret, YamlError *reterr
                 arena_done(&doc.arena);
                 return -ENOMEM;
         }
-        _cleanup_(parser_deletep) yaml_parser_t *pp = &parser;
+        _cleanup_(parser_deletep) _unused_ yaml_parser_t *pp = &parser;
         yaml_parser_set_input_string(&parser, (const unsigned char *) text, len);
         yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 

@@ -1,1 +1,23 @@
-# tests/fuzz fragment
+# Fuzz targets. With --enable-fuzzing (CC=clang) they are libFuzzer binaries
+# that fuzz for a bounded time under `make check`; otherwise they replay
+# their corpus, so every corpus input is checked on every build.
+FUZZ_LDADD = src/config/libconfig.a src/userdata/libuserdata.a \
+	src/report/libreport.a src/basic/libbasic.a $(DEPS_LIBS)
+if FUZZING
+FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
+FUZZ_LINK_FLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
+FUZZ_MAIN =
+else
+FUZZ_TARGET_CFLAGS = $(AM_CFLAGS)
+FUZZ_LINK_FLAGS = $(AM_LDFLAGS)
+FUZZ_MAIN = tests/fuzz/fuzz-main.c
+endif
+EXTRA_DIST += tests/fuzz/fuzz-main.c tests/fuzz/run-fuzz.sh tests/fuzz/corpus
+
+check_PROGRAMS += tests/fuzz/fuzz-config
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_config_LDADD = $(FUZZ_LDADD)
+TESTS += tests/fuzz/test-fuzz-config.sh
+EXTRA_DIST += tests/fuzz/test-fuzz-config.sh

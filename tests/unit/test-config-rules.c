@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <zlib.h>
+
+#include "basic/base64.h"
+#include "config-test-helpers.h"
+
+#define H "#cloud-config\n"
+
+static void test_seed_is_clean(void **state) {
+        assert_diags(H "\ncoreos:\n  etcd:\n    discovery: https://discovery.etcd.io/4776a05c\n"
+                       "    addr: $private_ipv4:4001\n    peer-addr: $private_ipv4:7001\n"
+                       "  units:\n    - name: etcd.service\n      command: start\n"
+                       "    - name: fleet.service\n      command: start\n",
+                     "4:3: warning: deprecated key \"etcd\" (etcd is no longer shipped in Container Linux)\n");
+}
+
+static void test_unrecognized_and_typo(void **state) {
+        assert_diags(H "foo: 1\n", "2:1: warning: unrecognized key \"foo\"\n");
+        assert_diags(H "coreos:\n  etcd2:\n    peer_adress: x\n",
+                     "3:3: warning: deprecated key \"etcd2\" (etcd2 is no longer shipped in Container Linux)\n"
+                     "4:5: warning: unrecognized key \"peer_adress\"\n");
+        assert_has_diag(H "coreos:\n  etcd:\n    peer_adress: x\n",
+                        "4:5: warning: unrecognized key \"peer_adress\" (did you mean \"peer_addr\"?)");
+        assert_has_diag(H "hostnmae: x\n", "2:1: warning: unrecognized key \"hostnmae\" (did you mean \"hostname\"?)");
+        /* runcmd is cloud-init's, not a typo of anything here */
+        assert_diags(H "runcmd: [ls]\n", "2:1: warning: unrecognized key \"runcmd\"\n");
+}
+
+static void test_dash_underscore(void **state) {
+        CloudConfig c = {};
+        DiagList l = {};
+        const char *t = H "coreos:\n  update:\n    reboot-strategy: \"off\"\n  units:\n    - name: a.service\n"
+                          "      drop-ins:\n        - name: x.conf\n          content: y\n";
+
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_int_equal(l.n, 0);
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "off");
+        assert_int_equal(c.cc.coreos.units[0].n_drop_ins, 1);
+        assert_string_equal(c.cc.coreos.units[0].drop_ins[0].name.str, "x.conf");
+        cloud_config_done(&c);
+        diag_list_done(&l);
+}
+
+static void test_deprecated(void **state) {
+        assert_has_diag(H "coreos:\n  fleet:\n    public-ip: a\n",
+                        "3:3: warning: deprecated key \"fleet\" (fleet is no longer shipped in Container Linux)");
+        assert_has_diag(H "coreos:\n  etcd:\n    listen_client_urls: a\n",
+                        "4:5: warning: deprecated key \"listen_client_urls\" (etcd2 options no longer work for etcd)");
+        assert_has_diag(H "coreos:\n  etcd2:\n    ca_file: a\n",
+                        "4:5: warning: deprecated key \"ca_file\" (ca_file obsoleted by trusted_ca_file and client_cert_auth)");
+        assert_has_diag(H "coreos:\n  etcd2:\n    peer-ca-file: a\n",
+                        "4:5: warning: deprecated key \"peer_ca_file\" (peer_ca_file obsoleted peer_trusted_ca_file and peer_client_cert_auth)");
+        assert_diags(H "users:\n  - name: u\n    coreos_ssh_import_github: x\n",
+                     "4:5: warning: deprecated key \"coreos_ssh_import_github\" (trying to fetch from a remote endpoint introduces too many intermittent errors)\n");
+}
+
+static void test_types(void **state) {
+        /* a string field takes any scalar, with its raw text */
+        assert_diags(H "hostname: 12\n", "");
+        assert_diags(H "hostname: [a]\n", "2:1: warning: incorrect type for \"hostname\" (want string)\n");
+        assert_diags(H "hostname:\n", "2:1: warning: incorrect type for \"hostname\" (want string)\n");
+        assert_diags(H "coreos:\n  etcd2:\n    election_timeout: a\n",
+                     "3:3: warning: deprecated key \"etcd2\" (etcd2 is no longer shipped in Container Linux)\n"
+                     "4:5: warning: incorrect type for \"election_timeout\" (want int)\n");
+        assert_has_diag(H "coreos:\n  fleet:\n    engine_reconcile_interval: x\n",
+                        "4:5: warning: incorrect type for \"engine_reconcile_interval\" (want float64)");
+        assert_diags(H "coreos:\n  fleet:\n    engine_reconcile_interval: 2\n",
+                     "3:3: warning: deprecated key \"fleet\" (fleet is no longer shipped in Container Linux)\n");
+        assert_diags(H "coreos:\n  units:\n    - name: a.service\n      enable: maybe\n",
+                     "5:7: warning: incorrect type for \"enable\" (want bool)\n");
+        assert_diags(H "ssh_authorized_keys: key\n", "2:1: warning: incorrect type for \"ssh_authorized_keys\" (want []string)\n");
+        assert_diags(H "ssh_authorized_keys: [{a: b}]\n",
+                     "2:23: warning: incorrect type for \"ssh_authorized_keys[0]\" (want string)\n");
+        assert_diags(H "coreos: 1\n", "2:1: warning: incorrect type for \"coreos\" (want struct)\n");
+        assert_diags(H "users: {}\n", "2:1: warning: incorrect type for \"users\" (want []struct)\n");
+        assert_diags(H "users:\n  - name: a\n  - b\n", "4:5: warning: incorrect type for \"users[1]\" (want struct)\n");
+        assert_diags(H "- a\n", "2:1: error: incorrect type for the document (want struct): a cloud-config is a mapping of keys to values\n");
+}
+
+static void test_no_panic_on_null(void **state) {
+        /* coreos-cloudinit panics here */
+        assert_diags(H "coreos:\n  update:\n    reboot_strategy:\n",
+                     "4:5: warning: incorrect type for \"reboot_strategy\" (want string)\n");
+}
+
+#define VALID(key_yaml) assert_diags(H key_yaml, "")
+
+static void test_values(void **state) {
+        static const char * const good_perm[] = { "744", "0744", "1744", "01744" };
+        static const char * const bad_perm[] = { "11744", "rwxr--r--", "800" };
+        char buf[256];
+
+        for (size_t i = 0; i < ELEMENTSOF(good_perm); i++) {
+                snprintf(buf, sizeof buf, H "write_files:\n  - path: /a\n    permissions: '%s'\n", good_perm[i]);
+                assert_diags(buf, "");
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad_perm); i++) {
+                char want[128];
+                snprintf(buf, sizeof buf, H "write_files:\n  - path: /a\n    permissions: %s\n", bad_perm[i]);
+                snprintf(want, sizeof want, "4:18: error: invalid value %s\n", bad_perm[i]);
+                assert_diags(buf, want);
+        }
+
+        assert_diags(H "coreos:\n  units:\n    - name: a.service\n      command: tryrestart\n",
+                     "5:16: error: invalid value tryrestart\n");
+        VALID("coreos:\n  units:\n    - name: a.service\n      command: reload-or-try-restart\n");
+        assert_diags(H "coreos:\n  update:\n    reboot-strategy: besteffort\n", "4:22: error: invalid value besteffort\n");
+        assert_diags(H "coreos:\n  update:\n    reboot-strategy: best-effort\n", "4:22: error: invalid value best-effort\n");
+        VALID("coreos:\n  update:\n    reboot-strategy: etcd-lock\n");
+        VALID("coreos:\n  update:\n    reboot-strategy: off\n");
+
+        static const char * const good_ws[] = { "Sun 0:0", "sUn 23:59", "00:00", "20:50" };
+        static const char * const bad_ws[] = { "tues 0:0", "thur 0:0", "sat00:00", "20:60", "24:00" };
+        for (size_t i = 0; i < ELEMENTSOF(good_ws); i++) {
+                snprintf(buf, sizeof buf, H "coreos:\n  locksmith:\n    window_start: '%s'\n", good_ws[i]);
+                assert_diags(buf, "");
+        }
+        for (size_t i = 0; i < ELEMENTSOF(bad_ws); i++) {
+                char want[128];
+                snprintf(buf, sizeof buf, H "coreos:\n  locksmith:\n    window_start: '%s'\n", bad_ws[i]);
+                snprintf(want, sizeof want, "4:19: error: invalid value %s\n", bad_ws[i]);
+                assert_diags(buf, want);
+        }
+        static const char * const good_wl[] = { "1h", "1d", "0d", "0.5h", "1h30m" };
+        for (size_t i = 0; i < ELEMENTSOF(good_wl); i++) {
+                snprintf(buf, sizeof buf, H "coreos:\n  locksmith:\n    window_length: %s\n", good_wl[i]);
+                assert_diags(buf, "");
+        }
+        assert_diags(H "coreos:\n  locksmith:\n    window_length: 0.5.0h\n", "4:20: error: invalid value 0.5.0h\n");
+        assert_has_diag(H "coreos:\n  etcd2:\n    proxy: lol\n", "4:12: error: invalid value lol");
+        assert_diags(H "manage_etc_hosts: remote\n", "2:19: error: invalid value remote\n");
+        VALID("manage_etc_hosts: localhost\n");
+
+        static const char * const good_enc[] = { "base64", "b64", "gz+base64", "gzip+base64", "gz+b64", "gzip+b64" };
+        for (size_t i = 0; i < ELEMENTSOF(good_enc); i++) {
+                /* "hello" gzipped then base64 */
+                const char *content = strstr(good_enc[i], "gz") ? "H4sIAAAAAAAAA8tIzcnJBwCGphA2BQAAAA==" : "aGVsbG8=";
+                snprintf(buf, sizeof buf, H "write_files:\n  - path: /a\n    encoding: %s\n    content: %s\n", good_enc[i],
+                         content);
+                assert_diags(buf, "");
+        }
+        static const char * const bad_enc[] = { "gzzzzbase64", "gzipppbase64", "unknown" };
+        for (size_t i = 0; i < ELEMENTSOF(bad_enc); i++) {
+                char want[128];
+                snprintf(buf, sizeof buf, H "write_files:\n  - path: /a\n    encoding: %s\n", bad_enc[i]);
+                snprintf(want, sizeof want, "4:15: error: invalid value %s\n", bad_enc[i]);
+                assert_diags(buf, want);
+        }
+}
+
+static void test_encoding_decodes(void **state) {
+        assert_diags(H "write_files:\n  - path: /a\n    encoding: base64\n    content: '!!'\n",
+                     "5:14: error: content cannot be decoded as \"base64\"\n");
+        /* gzip wants the bytes, i.e. !!binary */
+        assert_diags(H "write_files:\n  - path: /a\n    encoding: gzip\n    content: hello\n",
+                     "5:14: error: content cannot be decoded as \"gzip\"\n");
+        VALID("write_files:\n  - path: /a\n    encoding: gzip\n    content: !!binary H4sIAAAAAAAAA8tIzcnJBwCGphA2BQAAAA==\n");
+        assert_diags(H "write_files:\n  - path: /a\n    encoding: gz+b64\n    content: aGVsbG8=\n",
+                     "5:14: error: content cannot be decoded as \"gz+b64\"\n");
+}
+
+static void test_write_files_rules(void **state) {
+        assert_diags(H "write_files:\n  - path: /usr/bin/x\n", "3:11: error: file cannot be written to a read-only filesystem\n");
+        assert_diags(H "write_files:\n  - path: /usr/share/a/b\n", "3:11: error: file cannot be written to a read-only filesystem\n");
+        VALID("write_files:\n  - path: /usr\n");
+        /* coreos-cloudinit's plain prefix check flagged these */
+        VALID("write_files:\n  - path: /usrx/a\n");
+        assert_diags(H "write_files:\n  - path: etc/a\n",
+                     "3:11: error: invalid path \"etc/a\": want an absolute path without \"..\" components\n");
+        assert_diags(H "write_files:\n  - path: /etc/../usr/a\n",
+                     "3:11: error: invalid path \"/etc/../usr/a\": want an absolute path without \"..\" components\n");
+        assert_diags(H "write_files:\n  - content: a\n", "3:5: error: write_files[0] has no \"path\"\n");
+        VALID("write_files:\n  - path: /a\n    owner: core:core\n");
+        VALID("write_files:\n  - path: /a\n    owner: '500'\n");
+        assert_diags(H "write_files:\n  - path: /a\n    owner: 'a b'\n",
+                     "4:12: error: invalid owner \"a b\": want user, user:group, uid or uid:gid\n");
+        assert_diags(H "coreos:\n  write_files:\n    - path: /a\n",
+                     "3:3: warning: unrecognized key \"write_files\"\n"
+                     "3:3: info: write_files doesn't belong under coreos\n");
+}
+
+static void test_units_users(void **state) {
+        VALID("coreos:\n  units:\n    - name: nginx@.service\n    - name: nginx@80.service\n    - name: 50-eth.network\n");
+        assert_diags(H "coreos:\n  units:\n    - name: ../x.service\n",
+                     "4:13: error: invalid unit name \"../x.service\": want a name like foo.service or foo@bar.service, without \"/\"\n");
+        assert_diags(H "coreos:\n  units:\n    - name: foo\n",
+                     "4:13: error: invalid unit name \"foo\": want a name like foo.service or foo@bar.service, without \"/\"\n");
+        assert_diags(H "coreos:\n  units:\n    - command: start\n", "4:7: error: units[0] has no \"name\"\n");
+        assert_diags(H "coreos:\n  units:\n    - name: a.service\n      drop-ins:\n        - name: ../a.conf\n          content: x\n",
+                     "6:17: error: invalid drop-in name \"../a.conf\": want a file name ending in \".conf\", without \"/\"\n");
+        assert_diags(H "coreos:\n  units:\n    - name: a.service\n      drop-ins:\n        - name: a.conf\n",
+                     "6:11: warning: drop-in without both \"name\" and \"content\" is ignored\n");
+        assert_diags(H "users:\n  - passwd: x\n", "3:5: error: users[0] has no \"name\"\n");
+        assert_diags(H "users:\n  - name: 'a b'\n", "3:11: error: invalid user name \"a b\"\n");
+}
+
+static void test_discovery(void **state) {
+        assert_has_diag(H "coreos:\n  etcd:\n    discovery: not a url\n", "4:16: warning: discovery URL is not valid");
+        assert_has_diag(H "coreos:\n  etcd:\n    discovery: foo\n", "4:16: warning: discovery URL is not valid");
+        assert_diags(H "coreos:\n  etcd:\n    discovery: https://discovery.etcd.io/abc\n",
+                     "3:3: warning: deprecated key \"etcd\" (etcd is no longer shipped in Container Linux)\n");
+        assert_has_diag(H "coreos:\n  etcd2:\n    discovery: /abc\n", "4:16: warning: discovery URL is not valid");
+}
+
+static void test_duplicates_and_order(void **state) {
+        assert_diags(H "hostname: a\nfoo: 1\nhostname: b\n",
+                     "3:1: warning: unrecognized key \"foo\"\n"
+                     "4:1: warning: duplicate key \"hostname\" (also at line 2); this one wins\n");
+        /* last wins, as go-yaml */
+        CloudConfig c = {};
+        DiagList l = {};
+        const char *t = H "hostname: a\nhostname: b\n";
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_string_equal(c.cc.hostname.str, "b");
+        cloud_config_done(&c);
+        diag_list_done(&l);
+}
+
+static void test_raw_scalars_and_merge(void **state) {
+        CloudConfig c = {};
+        DiagList l = {};
+        const char *t = H "write_files:\n  - path: /a\n    permissions: 0744\n"
+                          "coreos:\n  etcd2:\n    proxy: off\n    snapshot_count: 0x10\n    debug: false\n"
+                          "  units:\n    - &u {name: a.service, command: start}\n    - <<: *u\n      name: b.service\n";
+
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_string_equal(c.cc.write_files[0].permissions.str, "0744");
+        assert_string_equal(c.cc.coreos.etcd2.proxy.str, "off");
+        assert_int_equal(c.cc.coreos.etcd2.snapshot_count.i, 16);
+        assert_true(c.cc.coreos.etcd2.debug.set);
+        assert_false(c.cc.coreos.etcd2.debug.b);
+        assert_int_equal(c.cc.coreos.n_units, 2);
+        assert_string_equal(c.cc.coreos.units[1].name.str, "b.service");
+        assert_string_equal(c.cc.coreos.units[1].command.str, "start");
+        cloud_config_done(&c);
+        diag_list_done(&l);
+}
+
+static void test_value_format(void **state) {
+        char buf[64];
+        Value v = { .set = true };
+
+        v.f = 1e8;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "1e+08");
+        v.f = 0.5;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "0.5");
+        v.f = 123456;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "123456");
+        v.f = 1234567;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "1.234567e+06");
+        v.f = 0.0001;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "0.0001");
+        v.f = 0.00001;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "1e-05");
+        v.f = 2;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "2");
+        v.f = -1.5;
+        assert_string_equal(value_format(&v, FIELD_FLOAT, buf, sizeof buf), "-1.5");
+        v.i = -42;
+        assert_string_equal(value_format(&v, FIELD_INT, buf, sizeof buf), "-42");
+        v.b = false;
+        assert_string_equal(value_format(&v, FIELD_BOOL, buf, sizeof buf), "false");
+}
+
+static void test_schema_table(void **state) {
+        /* the irregular variable names coreos-cloudinit hard-codes */
+        assert_string_equal(schema_find(&schema_ConfigEtcd, "snapshot-count", 14)->env, "ETCD_SNAPSHOTCOUNT");
+        assert_string_equal(schema_find(&schema_ConfigEtcd2, "snapshot_count", 14)->env, "ETCD_SNAPSHOT_COUNT");
+        assert_string_equal(schema_find(&schema_ConfigFlannel, "interface", 9)->env, "FLANNELD_IFACE");
+        assert_string_equal(schema_find(&schema_ConfigLocksmith, "window_start", 12)->env, "REBOOT_WINDOW_START");
+        assert_string_equal(schema_find(&schema_ConfigUpdate, "reboot_strategy", 15)->env, "REBOOT_STRATEGY");
+        assert_int_equal(schema_ConfigEtcd.n_fields, 49);
+        assert_int_equal(schema_ConfigEtcd2.n_fields, 41);
+        assert_int_equal(schema_ConfigFleet.n_fields, 17);
+        assert_string_equal(schema_ConfigEtcd2.dropin_unit, "etcd2.service");
+        size_t deprecated = 0;
+        for (size_t i = 0; i < schema_ConfigEtcd.n_fields; i++)
+                deprecated += schema_ConfigEtcd.fields[i].deprecated != NULL;
+        assert_int_equal(deprecated, 16);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_seed_is_clean),
+                cmocka_unit_test(test_unrecognized_and_typo),
+                cmocka_unit_test(test_dash_underscore),
+                cmocka_unit_test(test_deprecated),
+                cmocka_unit_test(test_types),
+                cmocka_unit_test(test_no_panic_on_null),
+                cmocka_unit_test(test_values),
+                cmocka_unit_test(test_encoding_decodes),
+                cmocka_unit_test(test_write_files_rules),
+                cmocka_unit_test(test_units_users),
+                cmocka_unit_test(test_discovery),
+                cmocka_unit_test(test_duplicates_and_order),
+                cmocka_unit_test(test_raw_scalars_and_merge),
+                cmocka_unit_test(test_value_format),
+                cmocka_unit_test(test_schema_table),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
