@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include "source/source.h"
+
+static void check_word(const char *word, SourceKind kind, const char *arg) {
+        SourceSpec s = {};
+
+        assert_int_equal(source_spec_parse(word, &s), 0);
+        assert_int_equal(s.kind, kind);
+        if (arg)
+                assert_string_equal(s.arg, arg);
+        else
+                assert_null(s.arg);
+        source_spec_done(&s);
+}
+
+static void test_words(void **state) {
+        SourceSpec s = {};
+
+        check_word("ec2", SOURCE_EC2, "http://169.254.169.254/");
+        check_word("ec2:http://127.0.0.1:24001", SOURCE_EC2, "http://127.0.0.1:24001/");
+        check_word("ec2:http://127.0.0.1:24001/", SOURCE_EC2, "http://127.0.0.1:24001/");
+        check_word("file:/tmp/a:b", SOURCE_FILE, "/tmp/a:b");
+        check_word("url:https://example.com/x?y=1", SOURCE_URL, "https://example.com/x?y=1");
+        check_word("cmdline", SOURCE_CMDLINE, NULL);
+        check_word("proc-cmdline", SOURCE_CMDLINE, NULL);
+        check_word("configdrive", SOURCE_CONFIGDRIVE, "/media/configdrive");
+        check_word("configdrive:/mnt/cd", SOURCE_CONFIGDRIVE, "/mnt/cd");
+        check_word("gce", SOURCE_GCE, "http://metadata.google.internal/");
+        check_word("digitalocean", SOURCE_DIGITALOCEAN, "http://169.254.169.254/");
+        check_word("packet", SOURCE_PACKET, "https://metadata.packet.net/");
+        check_word("waagent", SOURCE_WAAGENT, "/var/lib/waagent");
+        check_word("ec2-metadata-service:http://h/", SOURCE_EC2, "http://h/");
+
+        assert_int_equal(source_spec_parse("bogus", &s), -EINVAL);
+        assert_int_equal(source_spec_parse("", &s), -EINVAL);
+        assert_int_equal(source_spec_parse("file", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("file:", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("url", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("url:file:///etc/passwd", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("ec2:ftp://x/", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("ec2:http://", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("cmdline:x", &s), -EBADMSG);
+}
+
+static void test_flags(void **state) {
+        SourceSpec s = {};
+
+        assert_int_equal(source_spec_from_flag("from-ec2-metadata", "http://10.0.0.1", &s), 0);
+        assert_int_equal(s.kind, SOURCE_EC2);
+        assert_string_equal(s.arg, "http://10.0.0.1/");
+        source_spec_done(&s);
+
+        assert_int_equal(source_spec_from_flag("from-metadata-service", NULL, &s), 0);
+        assert_int_equal(s.kind, SOURCE_EC2);
+        assert_string_equal(s.arg, "http://169.254.169.254/");
+        source_spec_done(&s);
+
+        assert_int_equal(source_spec_from_flag("from-proc-cmdline", "true", &s), 0);
+        assert_int_equal(s.kind, SOURCE_CMDLINE);
+        source_spec_done(&s);
+
+        assert_int_equal(source_spec_from_flag("from-proc-cmdline", "false", &s), -ENOENT);
+        assert_int_equal(source_spec_from_flag("from-proc-cmdline", "maybe", &s), -EBADMSG);
+        assert_int_equal(source_spec_from_flag("from-file", "", &s), -EBADMSG);
+        assert_int_equal(source_spec_from_flag("from-vmware-guestinfo", NULL, &s), -EOPNOTSUPP);
+        assert_int_equal(source_spec_from_flag("from-cloudsigma-metadata", NULL, &s), -EOPNOTSUPP);
+        assert_int_equal(source_spec_from_flag("validate", NULL, &s), -EINVAL);
+        assert_int_equal(source_spec_from_flag("from-file", "/x", &s), 0);
+        assert_int_equal(s.kind, SOURCE_FILE);
+        source_spec_done(&s);
+        assert_int_equal(source_spec_from_flag("from-waagent", "/var/lib/waagent", &s), 0);
+        assert_int_equal(s.kind, SOURCE_WAAGENT);
+        source_spec_done(&s);
+}
+
+static void test_oem(void **state) {
+        SourceSpec *s = NULL;
+        size_t n = 0;
+
+        assert_int_equal(source_oem_preset("ec2-compat", &s, &n), 0);
+        assert_int_equal(n, 2);
+        assert_int_equal(s[0].kind, SOURCE_EC2);
+        assert_string_equal(s[0].arg, "http://169.254.169.254/");
+        assert_int_equal(s[1].kind, SOURCE_CONFIGDRIVE);
+        assert_string_equal(s[1].arg, "/media/configdrive");
+        source_spec_array_free(s, n);
+
+        assert_int_equal(source_oem_preset("gce", &s, &n), 0);
+        assert_int_equal(n, 1);
+        assert_string_equal(s[0].arg, "http://metadata.google.internal/");
+        source_spec_array_free(s, n);
+
+        assert_int_equal(source_oem_preset("azure", &s, &n), 0);
+        assert_int_equal(s[0].kind, SOURCE_WAAGENT);
+        source_spec_array_free(s, n);
+
+        assert_int_equal(source_oem_preset("vmware", &s, &n), -EOPNOTSUPP);
+        assert_int_equal(source_oem_preset("cloudsigma", &s, &n), -EOPNOTSUPP);
+        assert_int_equal(source_oem_preset("nope", &s, &n), -EINVAL);
+        assert_int_equal(source_oem_preset(NULL, &s, &n), -EINVAL);
+}
+
+static void test_kind_strings(void **state) {
+        for (SourceKind k = 0; k < _SOURCE_KIND_MAX; k++) {
+                assert_non_null(source_kind_to_string(k));
+                assert_int_equal(source_kind_from_string(source_kind_to_string(k)), k);
+        }
+        assert_null(source_kind_to_string(_SOURCE_KIND_MAX));
+        assert_int_equal(source_kind_from_string("nope"), _SOURCE_KIND_INVALID);
+}
+
+static void test_fetch_nothing(void **state) {
+        SourceResult r = {};
+
+        assert_int_equal(source_fetch(NULL, 0, NULL, &r), -EINVAL);
+        assert_non_null(r.error);
+        source_result_done(&r);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_words),
+                cmocka_unit_test(test_flags),
+                cmocka_unit_test(test_oem),
+                cmocka_unit_test(test_kind_strings),
+                cmocka_unit_test(test_fetch_nothing),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
