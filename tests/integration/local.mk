@@ -1,1 +1,3 @@
-# tests/integration fragment
+# tests/integration fragment: the CLI as users run it
+TESTS += tests/integration/test-validate.sh
+EXTRA_DIST += tests/integration/test-validate.sh tests/lib/assert.sh
