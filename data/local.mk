@@ -1,6 +1,10 @@
 # Example cloud-configs: validated by `make check`, shown in the README.
 dist_noinst_DATA += \
-	%reldir%/examples/coreos-cluster-on-ec2.yml
+	%reldir%/examples/coreos-cluster-on-ec2.yml \
+	%reldir%/examples/etcd2-cluster.yml \
+	%reldir%/examples/realistic.yml
+
+dist_man_MANS += %reldir%/man/nodeinit.1
 
 # Boot units (issue 5), installed like coreos-cloudinit's. The default keeps
 # them under $(prefix) so DESTDIR installs and `make distcheck` stay in their
