@@ -159,6 +159,10 @@ ScalarKind yaml_resolve_plain(const char *s, size_t len, bool *ret_b, int64_t *r
         static const char * const ninfs[] = { "-.inf", "-.Inf", "-.INF", NULL };
         static const char * const nans[] = { ".nan", ".NaN", ".NAN", NULL };
 
+        /* every word in these sets has at most five characters: long
+         * scalars (most of a cloud-config) skip the comparisons */
+        if (len > 5)
+                goto number;
         if (text_in(s, len, nulls))
                 return SCALAR_NULL;
         if (text_in(s, len, trues)) {
@@ -173,6 +177,7 @@ ScalarKind yaml_resolve_plain(const char *s, size_t len, bool *ret_b, int64_t *r
                 *ret_f = text_in(s, len, nans) ? NAN : text_in(s, len, ninfs) ? -INFINITY : INFINITY;
                 return SCALAR_FLOAT;
         }
+number:
         if (!strchr("+-.0123456789", s[0]) || len > 64 || memchr(s, 0, len))
                 return SCALAR_STRING;
 
