@@ -1,3 +1,6 @@
 noinst_LIBRARIES += %reldir%/libuserdata.a
 %canon_reldir%_libuserdata_a_SOURCES = \
-	%reldir%/placeholder.c
+	%reldir%/classify.c \
+	%reldir%/mime.c %reldir%/mime.h \
+	%reldir%/userdata.h
+%canon_reldir%_libuserdata_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)

@@ -8,6 +8,10 @@
 #define USERDATA_MAX_SIZE (16U * 1024U * 1024U)       /* raw input */
 #define USERDATA_MAX_DECOMPRESSED (64U * 1024U * 1024U) /* after gunzip, per stream */
 #define USERDATA_MAX_PARTS 256U
+/* Containers (gzip streams, multipart bodies) around one part, and gzip
+ * streams directly inside each other ("gzip, possibly gzipped once more"). */
+#define USERDATA_MAX_NESTING 4U
+#define USERDATA_MAX_GZIP_RUN 2U
 
 typedef enum UserDataKind {
         USER_DATA_EMPTY,
@@ -28,7 +32,11 @@ UserDataKind user_data_kind_from_string(const char *s) _pure_;
  * empty (only whitespace counts as empty), "#!" script, Ignition JSON
  * (ignitionVersion number or ignition.version string), "#cloud-config" first
  * line (trailing whitespace trimmed), MIME multipart/mixed, else unknown.
- * Gzip magic is reported as USER_DATA_GZIP. */
+ * Gzip magic is reported as USER_DATA_GZIP.
+ * Multipart means: the text starts with an RFC 822 header block ended by an
+ * empty line, whose Content-Type media type is multipart/mixed (any case).
+ * The boundary parameter is not required here, so that userdata_decode() can
+ * say it is missing instead of calling the document unknown. */
 UserDataKind userdata_classify(const char *data, size_t size);
 
 typedef struct UserDataPart {
@@ -37,10 +45,20 @@ typedef struct UserDataPart {
         size_t size;
         char *content_type;     /* as given in the MIME part, or NULL */
         char *filename;         /* Content-Disposition filename, or NULL */
-        unsigned line_offset;   /* lines before this part's first line in the
-                                 * original text, when the part is stored
-                                 * verbatim; 0 otherwise */
-        bool verbatim;          /* content is a byte range of the original */
+        unsigned line_offset;   /* when verbatim: line N of content is line
+                                 * N + line_offset of the original text;
+                                 * 0 otherwise */
+        bool verbatim;          /* content is a byte range of the original
+                                 * (apart from an added header, below) */
+        bool header_added;      /* "#cloud-config\n" was prepended to a
+                                 * text/cloud-config part lacking it: content
+                                 * line 1 is not in the original, and
+                                 * line_offset already accounts for it */
+        unsigned part_line;     /* 1-based line, in the original text, of
+                                 * the MIME delimiter opening this part (or
+                                 * the nearest enclosing part that is in the
+                                 * original, when this one came out of a
+                                 * gzip/base64 body); 0 when not in MIME */
 } UserDataPart;
 
 typedef struct UserData {
@@ -54,3 +72,6 @@ typedef struct UserData {
  * where known) and a negative return (-EBADMSG, -EFBIG). */
 int userdata_decode(const char *data, size_t size, UserData *ret, DiagList *diags);
 void userdata_done(UserData *u);
+
+/* True when the first line, trailing whitespace trimmed, is "#cloud-config". */
+bool userdata_has_cloud_config_header(const char *data, size_t size) _pure_;

@@ -1,1 +1,14 @@
 # tests/unit fragment
+UNIT_USERDATA_LDADD = src/userdata/libuserdata.a $(JSONC_LIBS) $(UNIT_LDADD_COMMON)
+
+check_PROGRAMS += tests/unit/test-userdata-classify
+TESTS += tests/unit/test-userdata-classify
+tests_unit_test_userdata_classify_SOURCES = tests/unit/test-userdata-classify.c
+tests_unit_test_userdata_classify_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_userdata_classify_LDADD = $(UNIT_USERDATA_LDADD)
+
+check_PROGRAMS += tests/unit/test-userdata-mime
+TESTS += tests/unit/test-userdata-mime
+tests_unit_test_userdata_mime_SOURCES = tests/unit/test-userdata-mime.c
+tests_unit_test_userdata_mime_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_userdata_mime_LDADD = $(UNIT_USERDATA_LDADD)
