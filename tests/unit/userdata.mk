@@ -19,6 +19,12 @@ tests_unit_test_userdata_mime_SOURCES = tests/unit/test-userdata-mime.c
 tests_unit_test_userdata_mime_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_userdata_mime_LDADD = $(UNIT_USERDATA_LDADD)
 
+check_PROGRAMS += tests/unit/test-userdata-substitute
+TESTS += tests/unit/test-userdata-substitute
+tests_unit_test_userdata_substitute_SOURCES = tests/unit/test-userdata-substitute.c
+tests_unit_test_userdata_substitute_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_userdata_substitute_LDADD = $(UNIT_USERDATA_LDADD)
+
 check_PROGRAMS += tests/unit/test-userdata-decode
 TESTS += tests/unit/test-userdata-decode
 tests_unit_test_userdata_decode_SOURCES = tests/unit/test-userdata-decode.c

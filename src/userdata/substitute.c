@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "basic/buf.h"
+#include "userdata/substitute.h"
+
+static const char * const substitute_token_table[_SUBSTITUTE_TOKEN_MAX] = {
+        [SUBSTITUTE_PUBLIC_IPV4] = "public_ipv4",
+        [SUBSTITUTE_PRIVATE_IPV4] = "private_ipv4",
+        [SUBSTITUTE_PUBLIC_IPV6] = "public_ipv6",
+        [SUBSTITUTE_PRIVATE_IPV6] = "private_ipv6",
+        [SUBSTITUTE_HOSTNAME] = "hostname",
+        [SUBSTITUTE_INSTANCE_ID] = "instance_id",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(substitute_token, SubstituteToken, _SUBSTITUTE_TOKEN_MAX);
+
+static const char * const substitute_env_table[_SUBSTITUTE_TOKEN_MAX] = {
+        [SUBSTITUTE_PUBLIC_IPV4] = "COREOS_PUBLIC_IPV4",
+        [SUBSTITUTE_PRIVATE_IPV4] = "COREOS_PRIVATE_IPV4",
+        [SUBSTITUTE_PUBLIC_IPV6] = "COREOS_PUBLIC_IPV6",
+        [SUBSTITUTE_PRIVATE_IPV6] = "COREOS_PRIVATE_IPV6",
+};
+
+const char *substitute_token_env(SubstituteToken t) {
+        if ((int) t < 0 || t >= _SUBSTITUTE_TOKEN_MAX)
+                return NULL;
+        return substitute_env_table[t];
+}
+
+void substitute_values_done(SubstituteValues *v) {
+        for (size_t i = 0; i < _SUBSTITUTE_TOKEN_MAX; i++)
+                v->values[i] = mfree(v->values[i]);
+}
+
+/* Go's net.IP.String() for a 16-byte address: IPv4-mapped as dotted quad,
+ * else lowercase hex groups without leading zeros and the first longest run
+ * of two or more zero groups as "::". */
+static char *format_ipv6(const struct in6_addr *a) {
+        char s[INET6_ADDRSTRLEN + 1];
+        const uint8_t *b = a->s6_addr;
+
+        if (IN6_IS_ADDR_V4MAPPED(a))
+                return inet_ntop(AF_INET, b + 12, s, sizeof s) ? strdup(s) : NULL;
+
+        unsigned g[8];
+        for (size_t i = 0; i < 8; i++)
+                g[i] = (unsigned) b[2 * i] << 8 | b[2 * i + 1];
+
+        int best = -1, best_len = 0;
+        for (int i = 0; i < 8;) {
+                int j = i;
+                while (j < 8 && g[j] == 0)
+                        j++;
+                if (j - i > best_len && j - i >= 2) {
+                        best = i;
+                        best_len = j - i;
+                }
+                i = j > i ? j : i + 1;
+        }
+
+        char *p = s;
+        for (int i = 0; i < 8; i++) {
+                if (i == best) {
+                        *p++ = ':';
+                        *p++ = ':';
+                        i += best_len - 1;
+                        continue;
+                }
+                if (i > 0 && i != best + best_len)
+                        *p++ = ':';
+                p += sprintf(p, "%x", g[i]);
+        }
+        *p = 0;
+        return strdup(s);
+}
+
+static char *format_address(SubstituteToken t, const char *s) {
+        bool v6 = t == SUBSTITUTE_PUBLIC_IPV6 || t == SUBSTITUTE_PRIVATE_IPV6;
+        char buf[INET_ADDRSTRLEN];
+        struct in6_addr a6;
+        struct in_addr a4;
+
+        if (v6 || t == SUBSTITUTE_PUBLIC_IPV4 || t == SUBSTITUTE_PRIVATE_IPV4) {
+                if (inet_pton(AF_INET, s, &a4) == 1)
+                        return inet_ntop(AF_INET, &a4, buf, sizeof buf) ? strdup(buf) : NULL;
+                if (inet_pton(AF_INET6, s, &a6) == 1)
+                        return format_ipv6(&a6);
+        }
+        return strdup(s);
+}
+
+int substitute_values_from_metadata(const Metadata *md, SubstituteValues *ret) {
+        _cleanup_(substitute_values_done) SubstituteValues v = {};
+        const char *from_md[_SUBSTITUTE_TOKEN_MAX] = {};
+
+        if (md) {
+                from_md[SUBSTITUTE_PUBLIC_IPV4] = md->public_ipv4;
+                from_md[SUBSTITUTE_PRIVATE_IPV4] = md->private_ipv4;
+                from_md[SUBSTITUTE_PUBLIC_IPV6] = md->public_ipv6;
+                from_md[SUBSTITUTE_PRIVATE_IPV6] = md->private_ipv6;
+                from_md[SUBSTITUTE_HOSTNAME] = md->hostname;
+                from_md[SUBSTITUTE_INSTANCE_ID] = md->instance_id;
+        }
+
+        for (SubstituteToken t = 0; t < _SUBSTITUTE_TOKEN_MAX; t++) {
+                const char *env = substitute_env_table[t] ? getenv(substitute_env_table[t]) : NULL;
+
+                if (!isempty(from_md[t]))
+                        v.values[t] = format_address(t, from_md[t]);
+                else if (!isempty(env))
+                        v.values[t] = strdup(env);
+                else
+                        continue;
+                if (!v.values[t])
+                        return -ENOMEM;
+        }
+
+        *ret = v;
+        v = (SubstituteValues) {};
+        return 0;
+}
+
+static SubstituteToken match_token(const char *s, size_t n, size_t *ret_len) {
+        /* no name is a prefix of another, so the first match is the match */
+        for (SubstituteToken t = 0; t < _SUBSTITUTE_TOKEN_MAX; t++) {
+                size_t l = strlen(substitute_token_table[t]);
+                if (n >= l && memcmp(s, substitute_token_table[t], l) == 0) {
+                        *ret_len = l;
+                        return t;
+                }
+        }
+        return _SUBSTITUTE_TOKEN_INVALID;
+}
+
+/* Line and column at a position, counted forward from the last one asked
+ * for, so that a long document costs one pass. */
+typedef struct Position {
+        size_t at;
+        unsigned line, column;
+} Position;
+
+static void position_advance(Position *p, const char *s, size_t to) {
+        for (; p->at < to; p->at++) {
+                unsigned char c = (unsigned char) s[p->at];
+                if (c == '\n') {
+                        p->line++;
+                        p->column = 1;
+                } else if ((c & 0xc0) != 0x80) /* UTF-8 continuation bytes are not characters */
+                        p->column++;
+        }
+}
+
+int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
+                        char **ret, size_t *ret_len, DiagList *diags) {
+        _cleanup_(buf_done) Buf b = {};
+        Position pos = { .line = 1, .column = 1 };
+        size_t copied = 0, i = 0;
+        int r;
+
+        r = buf_reserve(&b, len);
+        if (r < 0)
+                return r;
+
+        while (i < len) {
+                const char *dollar = memchr(in + i, '$', len - i);
+                if (!dollar)
+                        break;
+                size_t at = (size_t) (dollar - in), tlen;
+
+                SubstituteToken t = match_token(dollar + 1, len - at - 1, &tlen);
+                if (t < 0) {
+                        i = at + 1;
+                        continue;
+                }
+
+                if (at > 0 && in[at - 1] == '\\') {
+                        /* escaped: drop the backslash, keep "$token" */
+                        r = buf_append(&b, in + copied, at - 1 - copied);
+                        if (r >= 0)
+                                r = buf_append(&b, dollar, 1 + tlen);
+                } else {
+                        const char *value = v ? v->values[t] : NULL;
+                        r = buf_append(&b, in + copied, at - copied);
+                        if (r >= 0 && value)
+                                r = buf_puts(&b, value);
+                        if (r >= 0 && !value && diags) {
+                                position_advance(&pos, in, at);
+                                r = diag_add(diags, DIAG_WARNING, pos.line, pos.column,
+                                             "variable $%s has no value; substituted an empty string",
+                                             substitute_token_table[t]);
+                        }
+                }
+                if (r < 0)
+                        return r;
+                copied = i = at + 1 + tlen;
+        }
+
+        r = buf_append(&b, in + copied, len - copied);
+        if (r < 0)
+                return r;
+
+        *ret = buf_steal(&b, ret_len);
+        return *ret ? 0 : -ENOMEM;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "basic/macro.h"
+#include "report/diag.h"
+#include "source/metadata.h"
+
+/* The $variables that user-data may use: coreos-cloudinit's four addresses
+ * plus $hostname and $instance_id. */
+typedef enum SubstituteToken {
+        SUBSTITUTE_PUBLIC_IPV4,
+        SUBSTITUTE_PRIVATE_IPV4,
+        SUBSTITUTE_PUBLIC_IPV6,
+        SUBSTITUTE_PRIVATE_IPV6,
+        SUBSTITUTE_HOSTNAME,
+        SUBSTITUTE_INSTANCE_ID,
+        _SUBSTITUTE_TOKEN_MAX,
+        _SUBSTITUTE_TOKEN_INVALID = -EINVAL,
+} SubstituteToken;
+
+/* The variable's name without '$': "public_ipv4", ..., "instance_id". */
+const char *substitute_token_to_string(SubstituteToken t) _const_;
+SubstituteToken substitute_token_from_string(const char *s) _pure_;
+/* "COREOS_PUBLIC_IPV4" etc.; NULL for $hostname and $instance_id. */
+const char *substitute_token_env(SubstituteToken t) _const_;
+
+typedef struct SubstituteValues {
+        char *values[_SUBSTITUTE_TOKEN_MAX]; /* by SubstituteToken; NULL = no value */
+} SubstituteValues;
+
+/* Values as coreos-cloudinit picks them: the metadata's (md may be NULL),
+ * else the COREOS_* environment variable; an empty string counts as absent.
+ * Metadata addresses are printed the way Go's net.IP does (IPv6 compressed,
+ * lowercase; IPv4-mapped as dotted quad); unparseable ones are kept as given. */
+int substitute_values_from_metadata(const Metadata *md, SubstituteValues *ret);
+void substitute_values_done(SubstituteValues *v);
+
+/* Replaces every $token in in[0..len) with its value; pure (reads no
+ * environment). No word boundary: "$public_ipv4x" is "<value>x". A '\'
+ * right before a token makes it literal and is dropped ("\$private_ipv4" →
+ * "$private_ipv4", "\\$private_ipv4" → "\$private_ipv4"). A token without a
+ * value becomes "" (as in coreos-cloudinit) plus a DIAG_WARNING at its
+ * 1-based line and column (characters, the '$'), when diags is not NULL.
+ * The output is NUL-terminated. */
+int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
+                        char **ret, size_t *ret_len, DiagList *diags);
