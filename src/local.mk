@@ -4,6 +4,7 @@ nodeinit_SOURCES = \
 	%reldir%/verbs.h \
 	%reldir%/verb-pending.c \
 	%reldir%/verb-validate.c
+nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h
 nodeinit_LDADD = \
 	src/apply/libapply.a \
 	src/plan/libplan.a \

@@ -14,6 +14,7 @@ typedef struct SourceContext {
         HttpClient *http;       /* created on first use: file sources never load libcurl */
         unsigned puts;
         char *error;            /* why the current source failed for good */
+        char *last_wait;        /* the last transient failure, for the final message */
 } SourceContext;
 
 /* Records why a source failed for good; returns error (negative). */

@@ -270,7 +270,9 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
 
                 uint64_t t = source_request_timeout(c);
                 if (t == 0)
-                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time", url);
+                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time%s%s%s", url,
+                                           c->last_wait ? " (last: " : "", strempty(c->last_wait),
+                                           c->last_wait ? ")" : "");
 
                 HttpRequest req = {
                         .method = method,
@@ -284,7 +286,9 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
                 if (r < 0) {
                         if (!http_error_is_transient(r))
                                 return source_fail(c, r, "%s: %s", url, source_http_error(c, r));
-                        if (asprintf(&cond, "%s: %s", url, source_http_error(c, r)) < 0)
+                        /* strerror(), not libcurl's text: that carries timings, and a
+                         * wait condition is logged once per distinct text. */
+                        if (asprintf(&cond, "%s: %s", url, strerror(-r)) < 0)
                                 return -ENOMEM;
                 } else if (http_status_class(resp.status) == HTTP_CLASS_5XX) {
                         if (asprintf(&cond, "%s: HTTP %ld", url, resp.status) < 0)
@@ -296,6 +300,9 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
                         return 0;
                 } else
                         return source_fail(c, -EPROTO, "%s: unexpected HTTP %ld", url, resp.status);
+
+                free(c->last_wait);
+                c->last_wait = strdup(cond);
 
                 if (!retry) {
                         /* Availability probe: the caller polls again later. */
@@ -345,6 +352,7 @@ static void source_context_done(SourceContext *c) {
         http_client_free(c->http);
         retry_done(&c->retry);
         free(c->error);
+        free(c->last_wait);
 }
 
 static void counters_fill(const SourceContext *c, SourceCounters *ret) {
