@@ -10,3 +10,4 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 	%reldir%/strv.c %reldir%/strv.h \
 	%reldir%/utf8.c %reldir%/utf8.h
 %canon_reldir%_libbasic_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/passwd.c %reldir%/passwd.h

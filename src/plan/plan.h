@@ -13,6 +13,7 @@ typedef enum PlanFileAction {
         PLAN_FILE_WRITE,    /* regular file with content, mode, owner */
         PLAN_FILE_MASK,     /* replace whatever is at path by a symlink to /dev/null */
         PLAN_FILE_UNMASK,   /* remove path if it is a mask (empty file or /dev/null link) */
+        PLAN_FILE_DIR,      /* directory with mode and owner, created if missing (~/.ssh) */
         _PLAN_FILE_ACTION_MAX,
         _PLAN_FILE_ACTION_INVALID = -EINVAL,
 } PlanFileAction;
@@ -27,12 +28,14 @@ typedef enum PlanChange {
 } PlanChange;
 
 const char *plan_file_action_to_string(PlanFileAction a) _const_;
+PlanFileAction plan_file_action_from_string(const char *s) _pure_;
 const char *plan_change_to_string(PlanChange c) _const_;
+PlanChange plan_change_from_string(const char *s) _pure_;
 
 typedef struct PlanFile {
         char *path;
         PlanFileAction action;
-        char *content;        /* WRITE: bytes to write */
+        char *content;        /* WRITE: bytes to write (NUL-terminated, not counted) */
         size_t size;
         mode_t mode;
         char *owner;          /* "user", "user:group", "uid[:gid]"; NULL = root:root */
@@ -41,6 +44,8 @@ typedef struct PlanFile {
         PlanChange change;    /* against the current state */
         char *old_content;    /* current content when it is a regular file, for diffs */
         size_t old_size;
+        bool old_exists;      /* something is at path now */
+        mode_t old_mode;      /* its permission bits, when a regular file */
 } PlanFile;
 
 typedef struct PlanUser {
@@ -56,6 +61,7 @@ typedef struct PlanUser {
         bool system;
         bool no_log_init;
         char *shell;
+        char *origin;         /* "users[0]" */
 } PlanUser;
 
 typedef enum UnitCommand {
@@ -82,6 +88,8 @@ typedef struct PlanUnit {
         UnitCommand command;  /* _UNIT_COMMAND_INVALID: none */
         bool changed;         /* unit file, drop-in or mask state changes in this run */
         bool network;         /* .network/.netdev/.link: networkd's, not the manager's */
+        char *path;           /* where the unit file (or mask) lives */
+        char *origin;         /* "coreos.units[0]", "coreos.etcd", "coreos.update" */
 } PlanUnit;
 
 typedef enum DiscoveryKind {
@@ -90,6 +98,9 @@ typedef enum DiscoveryKind {
         _DISCOVERY_KIND_MAX,
         _DISCOVERY_KIND_INVALID = -EINVAL,
 } DiscoveryKind;
+
+const char *discovery_kind_to_string(DiscoveryKind k) _const_;
+DiscoveryKind discovery_kind_from_string(const char *s) _pure_;
 
 typedef struct PlanDiscovery {
         DiscoveryKind kind;
@@ -103,7 +114,18 @@ typedef struct PlanScript {
         char *content;        /* substituted script text; secret */
         size_t size;
         char *interpreter;    /* from the #! line */
+        char *path;           /* where it is saved: <workspace>/scripts/<hash> (also a PlanFile) */
+        char *origin;         /* "user-data", "part 2" */
 } PlanScript;
+
+/* Something the planner could not turn into an entry: the step is left out,
+ * the rest of the plan stands, and the run ends non-zero. Warnings do not
+ * change the exit status. */
+typedef struct PlanIssue {
+        bool warning;
+        char *origin;         /* "coreos.update", "metadata" */
+        char *message;        /* never contains secret values */
+} PlanIssue;
 
 typedef struct Plan {
         char *hostname;               /* NULL: leave it */
@@ -117,6 +139,20 @@ typedef struct Plan {
         size_t n_discovery;
         PlanScript *scripts;
         size_t n_scripts;
+        PlanIssue *issues;
+        size_t n_issues;
 } Plan;
 
+void plan_file_done(PlanFile *f);
+void plan_user_done(PlanUser *u);
+void plan_unit_done(PlanUnit *u);
 void plan_done(Plan *p);
+
+size_t plan_count_errors(const Plan *p) _pure_;
+
+/* Adds f (taking its members; *f is zeroed). A later entry for a path that
+ * is already planned replaces the earlier one in place: the last writer
+ * wins, and the file is still written once (idempotence). */
+int plan_add_file(Plan *p, PlanFile *f);
+const PlanFile *plan_find_file(const Plan *p, const char *path) _pure_;
+int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) _printf_(4, 5);

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <stdarg.h>
+
+#include "basic/strv.h"
+#include "plan/plan.h"
+
+static const char * const plan_file_action_table[_PLAN_FILE_ACTION_MAX] = {
+        [PLAN_FILE_WRITE] = "write",
+        [PLAN_FILE_MASK] = "mask",
+        [PLAN_FILE_UNMASK] = "unmask",
+        [PLAN_FILE_DIR] = "directory",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(plan_file_action, PlanFileAction, _PLAN_FILE_ACTION_MAX);
+
+static const char * const plan_change_table[_PLAN_CHANGE_MAX] = {
+        [PLAN_CHANGE_CREATE] = "created",
+        [PLAN_CHANGE_UPDATE] = "changed",
+        [PLAN_CHANGE_NONE] = "unchanged",
+        [PLAN_CHANGE_REMOVE] = "removed",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(plan_change, PlanChange, _PLAN_CHANGE_MAX);
+
+static const char * const unit_command_table[_UNIT_COMMAND_MAX] = {
+        [UNIT_COMMAND_START] = "start",
+        [UNIT_COMMAND_STOP] = "stop",
+        [UNIT_COMMAND_RESTART] = "restart",
+        [UNIT_COMMAND_RELOAD] = "reload",
+        [UNIT_COMMAND_TRY_RESTART] = "try-restart",
+        [UNIT_COMMAND_RELOAD_OR_RESTART] = "reload-or-restart",
+        [UNIT_COMMAND_RELOAD_OR_TRY_RESTART] = "reload-or-try-restart",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(unit_command, UnitCommand, _UNIT_COMMAND_MAX);
+
+static const char * const discovery_kind_table[_DISCOVERY_KIND_MAX] = {
+        [DISCOVERY_ETCD] = "etcd",
+        [DISCOVERY_ETCD2] = "etcd2",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(discovery_kind, DiscoveryKind, _DISCOVERY_KIND_MAX);
+
+void plan_file_done(PlanFile *f) {
+        free(f->path);
+        free(f->content);
+        free(f->owner);
+        free(f->origin);
+        free(f->old_content);
+        *f = (PlanFile) {};
+}
+
+void plan_user_done(PlanUser *u) {
+        free(u->name);
+        free(u->passwd);
+        free(u->gecos);
+        free(u->homedir);
+        free(u->primary_group);
+        strv_free(u->groups);
+        free(u->shell);
+        free(u->origin);
+        *u = (PlanUser) {};
+}
+
+void plan_unit_done(PlanUnit *u) {
+        free(u->name);
+        free(u->path);
+        free(u->origin);
+        *u = (PlanUnit) {};
+}
+
+void plan_done(Plan *p) {
+        free(p->hostname);
+        for (size_t i = 0; i < p->n_users; i++)
+                plan_user_done(p->users + i);
+        free(p->users);
+        for (size_t i = 0; i < p->n_files; i++)
+                plan_file_done(p->files + i);
+        free(p->files);
+        for (size_t i = 0; i < p->n_units; i++)
+                plan_unit_done(p->units + i);
+        free(p->units);
+        for (size_t i = 0; i < p->n_discovery; i++) {
+                free(p->discovery[i].url);
+                free(p->discovery[i].name);
+                free(p->discovery[i].peer_addr);
+                free(p->discovery[i].fallback);
+        }
+        free(p->discovery);
+        for (size_t i = 0; i < p->n_scripts; i++) {
+                free(p->scripts[i].content);
+                free(p->scripts[i].interpreter);
+                free(p->scripts[i].path);
+                free(p->scripts[i].origin);
+        }
+        free(p->scripts);
+        for (size_t i = 0; i < p->n_issues; i++) {
+                free(p->issues[i].origin);
+                free(p->issues[i].message);
+        }
+        free(p->issues);
+        *p = (Plan) {};
+}
+
+size_t plan_count_errors(const Plan *p) {
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_issues; i++)
+                n += !p->issues[i].warning;
+        return n;
+}
+
+const PlanFile *plan_find_file(const Plan *p, const char *path) {
+        for (size_t i = 0; i < p->n_files; i++)
+                if (streq(p->files[i].path, path))
+                        return p->files + i;
+        return NULL;
+}
+
+int plan_add_file(Plan *p, PlanFile *f) {
+        for (size_t i = 0; i < p->n_files; i++)
+                if (streq(p->files[i].path, f->path)) {
+                        plan_file_done(p->files + i);
+                        p->files[i] = *f;
+                        *f = (PlanFile) {};
+                        return 0;
+                }
+
+        PlanFile *n = realloc(p->files, sizeof(PlanFile) * (p->n_files + 1));
+        if (!n)
+                return -ENOMEM;
+        p->files = n;
+        p->files[p->n_files++] = *f;
+        *f = (PlanFile) {};
+        return 0;
+}
+
+int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) {
+        _cleanup_free_ char *msg = NULL, *o = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        int r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return -ENOMEM;
+        o = strdup(origin ?: "");
+        if (!o)
+                return -ENOMEM;
+
+        PlanIssue *n = realloc(p->issues, sizeof(PlanIssue) * (p->n_issues + 1));
+        if (!n)
+                return -ENOMEM;
+        p->issues = n;
+        p->issues[p->n_issues++] = (PlanIssue) {
+                .warning = warning,
+                .origin = TAKE_PTR(o),
+                .message = TAKE_PTR(msg),
+        };
+        return 0;
+}
