@@ -40,9 +40,9 @@ static int validate_multipart(const char *data, size_t size, ValidateResult *res
         for (size_t i = 0; i < ud.n_parts; i++) {
                 const UserDataPart *p = ud.parts + i;
                 if (p->kind == USER_DATA_UNKNOWN) {
-                        r = diag_add(&res->diags, p->verbatim ? DIAG_ERROR : DIAG_ERROR, p->verbatim ? p->line_offset + 1 : 0,
-                                     p->verbatim ? 1 : 0, "MIME part %zu (%s) is neither a cloud-config nor a script",
-                                     i + 1, strna(p->content_type));
+                        r = diag_add(&res->diags, DIAG_ERROR, p->part_line, 0,
+                                     "MIME part %zu (%s) is neither a cloud-config nor a script", i + 1,
+                                     strna(p->content_type));
                         if (r < 0)
                                 return r;
                         continue;
@@ -64,7 +64,8 @@ static int validate_multipart(const char *data, size_t size, ValidateResult *res
                         return r;
                 for (size_t j = 0; j < part.n; j++) {
                         const Diag *d = part.items + j;
-                        r = diag_add(&res->diags, d->kind, 0, 0, "MIME part %zu, line %u:%u: %s", i + 1, d->line,
+                        r = diag_add(&res->diags, d->kind, p->part_line, 0,
+                                     "in encoded MIME part %zu, at its line %u, column %u: %s", i + 1, d->line,
                                      d->column, d->message);
                         if (r < 0)
                                 return r;

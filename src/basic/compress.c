@@ -34,8 +34,18 @@ int gunzip_buffer(const void *in, size_t in_len, size_t max_out, char **ret, siz
                 b.data[b.len] = 0;
                 if (b.len > max_out)
                         return -EFBIG;
-                if (zr == Z_STREAM_END)
-                        break;
+                if (zr == Z_STREAM_END) {
+                        /* Concatenated members are one stream, as for gzip(1)
+                         * and Go's gzip.Reader; anything else after the end
+                         * is corruption. */
+                        if (z.avail_in == 0)
+                                break;
+                        if (!is_gzip(z.next_in, z.avail_in))
+                                return -EBADMSG;
+                        if (inflateReset(&z) != Z_OK)
+                                return -EBADMSG;
+                        continue;
+                }
                 if (zr == Z_BUF_ERROR && z.avail_in == 0)
                         return -EBADMSG; /* truncated */
                 if (zr != Z_OK && zr != Z_BUF_ERROR)

@@ -9,6 +9,6 @@ static inline bool is_gzip(const void *p, size_t len) {
         return len >= 2 && s[0] == 0x1f && s[1] == 0x8b;
 }
 
-/* Inflates one gzip stream. -EFBIG when the output would pass max_out (a gzip
+/* Inflates gzip data (concatenated members included). -EFBIG when the output would pass max_out (a gzip
  * bomb), -EBADMSG on corrupt or truncated data. Output NUL-terminated. */
 int gunzip_buffer(const void *in, size_t in_len, size_t max_out, char **ret, size_t *ret_len);

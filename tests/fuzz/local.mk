@@ -21,3 +21,11 @@ tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_config_LDADD = $(FUZZ_LDADD)
 TESTS += tests/fuzz/test-fuzz-config.sh
 EXTRA_DIST += tests/fuzz/test-fuzz-config.sh
+
+check_PROGRAMS += tests/fuzz/fuzz-userdata
+tests_fuzz_fuzz_userdata_SOURCES = tests/fuzz/fuzz-userdata.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_userdata_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_userdata_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_userdata_LDADD = $(FUZZ_LDADD)
+TESTS += tests/fuzz/test-fuzz-userdata.sh
+EXTRA_DIST += tests/fuzz/test-fuzz-userdata.sh

@@ -1,0 +1,2 @@
+#!/bin/sh
+echo $private_ipv4 \$public_ipv4
