@@ -90,6 +90,18 @@ ln -s "$NODEINIT" coreos-cloudinit
 ./coreos-cloudinit -validate=true -from-file=bad.yml 2>/dev/null; assert_eq "$?" 1 "called as coreos-cloudinit"
 out=$(./coreos-cloudinit -version); assert_contains "$out" "coreos-cloudinit"
 
+# MIME multipart: each cloud-config part, at its lines in the file
+{
+        printf 'Content-Type: multipart/mixed; boundary="XX"\nMIME-Version: 1.0\n\n'
+        printf -- '--XX\nContent-Type: text/cloud-config\n\n#cloud-config\nfoo: 1\n'
+        printf -- '--XX\nContent-Type: text/x-shellscript\n\n#!/bin/sh\necho\n'
+        printf -- '--XX\nContent-Type: text/cloud-config\n\ncoreos:\n  units:\n    - name: x\n--XX--\n'
+} > multi.txt
+out=$("$NODEINIT" validate multi.txt); rc=$?
+assert_eq "$rc" 1 "multipart with an error"
+assert_contains "$out" "multi.txt:8:1: warning: unrecognized key \"foo\""
+assert_contains "$out" "multi.txt:19:13: error: invalid unit name \"x\""
+
 # examples shipped in data/ validate without errors
 "$NODEINIT" validate "$top_srcdir"/data/examples/*.yml >/dev/null; assert_eq "$?" 0 "data/examples"
 
