@@ -12,3 +12,9 @@ TESTS += tests/unit/test-config-rules
 tests_unit_test_config_rules_SOURCES = tests/unit/test-config-rules.c
 tests_unit_test_config_rules_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_config_rules_LDADD = $(CONFIG_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test-basic
+TESTS += tests/unit/test-basic
+tests_unit_test_basic_SOURCES = tests/unit/test-basic.c
+tests_unit_test_basic_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_basic_LDADD = $(UNIT_LDADD_COMMON)
