@@ -7,6 +7,7 @@
 #include "basic/log.h"
 #include "basic/strv.h"
 #include "source/http.h"
+#include "source/retry.h"
 
 /* Only the functions we use, looked up once. */
 typedef struct CurlFunctions {
@@ -29,6 +30,7 @@ struct HttpClient {
         unsigned n_requests;
         unsigned n_connections;
         char errbuf[CURL_ERROR_SIZE];
+        char *noproxy;
         char last_error[CURL_ERROR_SIZE + 64];
 };
 
@@ -71,6 +73,7 @@ static int curl_load(CurlFunctions *f) {
 
 int http_client_new(HttpClient **ret) {
         _cleanup_free_ HttpClient *c = new0(HttpClient, 1);
+        uint64_t t0 = now_usec();
         if (!c)
                 return -ENOMEM;
 
@@ -84,12 +87,22 @@ int http_client_new(HttpClient **ret) {
                 return -EIO;
         }
 
-        c->easy = c->f.easy_init();
-        if (!c->easy) {
+        const char *env = secure_getenv("no_proxy") ?: secure_getenv("NO_PROXY");
+        if (asprintf(&c->noproxy, "169.254.0.0/16,fd00:ec2::254,metadata.google.internal,localhost,127.0.0.0/8,::1%s%s",
+                     isempty(env) ? "" : ",", strempty(env)) < 0) {
+                c->noproxy = NULL;
                 dlclose(c->f.dl);
                 return -ENOMEM;
         }
 
+        c->easy = c->f.easy_init();
+        if (!c->easy) {
+                free(c->noproxy);
+                dlclose(c->f.dl);
+                return -ENOMEM;
+        }
+
+        log_debug("libcurl loaded and initialised in %.3f ms", (now_usec() - t0) / 1000.0);
         *ret = TAKE_PTR(c);
         return 0;
 }
@@ -99,6 +112,7 @@ HttpClient *http_client_free(HttpClient *c) {
                 return NULL;
         if (c->easy)
                 c->f.easy_cleanup(c->easy);
+        free(c->noproxy);
         /* libcurl is not unloaded: its TLS backend registers atexit handlers. */
         free(c);
         return NULL;
@@ -245,6 +259,10 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
         c->f.easy_setopt(h, CURLOPT_WRITEFUNCTION, write_cb);
         c->f.easy_setopt(h, CURLOPT_WRITEDATA, &w);
         c->f.easy_setopt(h, CURLOPT_USERAGENT, "nodeinit/" NODEINIT_VERSION);
+        /* Environment proxies are honoured, but never for the link-local
+         * metadata services or loopback: a proxy would answer with its own
+         * node's metadata. The user's no_proxy list still applies. */
+        c->f.easy_setopt(h, CURLOPT_NOPROXY, c->noproxy);
         if (put) {
                 /* A bodyless PUT with an explicit zero length, as IMDS clients send it. */
                 c->f.easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
@@ -254,7 +272,9 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
                 c->f.easy_setopt(h, CURLOPT_HTTPGET, 1L);
 
         c->n_requests++;
+        uint64_t t0 = now_usec();
         code = c->f.easy_perform(h);
+        uint64_t dt = now_usec() - t0;
         c->f.slist_free_all(headers);
 
         long nconn = 0;
@@ -262,6 +282,8 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
                 c->n_connections += (unsigned) nconn;
 
         if (code != CURLE_OK) {
+                log_debug("%s %s: %s after %.3f ms", put ? "PUT" : "GET", req->url,
+                          c->f.easy_strerror(code), dt / 1000.0);
                 int r = w.too_big ? -EFBIG : curl_code_to_errno(code);
                 snprintf(c->last_error, sizeof c->last_error, "%s",
                          w.too_big ? "response larger than allowed" :
@@ -271,6 +293,8 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
 
         long status = 0;
         c->f.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        log_debug("%s %s: HTTP %ld, %zu bytes, %.3f ms", put ? "PUT" : "GET", req->url, status, w.buf.len,
+                  dt / 1000.0);
 
         size_t size;
         char *body = buf_steal(&w.buf, &size);
