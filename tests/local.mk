@@ -21,3 +21,4 @@ include tests/integration/apply.mk
 include tests/cluster/local.mk
 include tests/fuzz/local.mk
 include tests/bench/local.mk
+include tests/integration/systemd.mk

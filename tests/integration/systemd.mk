@@ -1,0 +1,12 @@
+# tests/integration fragment: apply/systemd.c and apply/discovery.c against a
+# real `systemd --user` manager and a real etcd (both skip with 77 unless root
+# and the tools exist).
+check_PROGRAMS += tests/integration/sd-driver
+tests_integration_sd_driver_SOURCES = tests/integration/sd-driver.c
+tests_integration_sd_driver_CFLAGS = $(AM_CFLAGS)
+tests_integration_sd_driver_LDADD = src/apply/libapply.a src/basic/libbasic.a -ldl
+
+TESTS += \
+	tests/integration/test-systemd-units.sh
+EXTRA_DIST += \
+	tests/integration/test-systemd-units.sh
