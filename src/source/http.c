@@ -130,6 +130,21 @@ unsigned http_client_connections(const HttpClient *c) {
         return c ? c->n_connections : 0;
 }
 
+char *http_url_redact(const char *url) {
+        const char *scheme_end = strstr(url, "://");
+        const char *host = scheme_end ? scheme_end + 3 : url;
+        size_t authority = strcspn(host, "/?#");
+        const char *at = memchr(host, '@', authority);
+        size_t path = strcspn(host + authority, "?#");
+        char *r = NULL;
+
+        if (asprintf(&r, "%.*s%.*s%s", (int) (host - url), url,
+                     (int) (authority - (at ? (size_t) (at + 1 - host) : 0) + path),
+                     at ? at + 1 : host, host[authority + path] ? "?..." : "") < 0)
+                return NULL;
+        return r;
+}
+
 void http_response_done(HttpResponse *r) {
         r->body = mfree(r->body);
         r->size = 0;
@@ -275,6 +290,7 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
         uint64_t t0 = now_usec();
         code = c->f.easy_perform(h);
         uint64_t dt = now_usec() - t0;
+        _cleanup_free_ char *shown = log_get_max_level() >= LOG_DEBUG ? http_url_redact(req->url) : NULL;
         c->f.slist_free_all(headers);
 
         long nconn = 0;
@@ -282,7 +298,7 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
                 c->n_connections += (unsigned) nconn;
 
         if (code != CURLE_OK) {
-                log_debug("%s %s: %s after %.3f ms", put ? "PUT" : "GET", req->url,
+                log_debug("%s %s: %s after %.3f ms", put ? "PUT" : "GET", strna(shown),
                           c->f.easy_strerror(code), dt / 1000.0);
                 int r = w.too_big ? -EFBIG : curl_code_to_errno(code);
                 snprintf(c->last_error, sizeof c->last_error, "%s",
@@ -293,7 +309,7 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
 
         long status = 0;
         c->f.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-        log_debug("%s %s: HTTP %ld, %zu bytes, %.3f ms", put ? "PUT" : "GET", req->url, status, w.buf.len,
+        log_debug("%s %s: HTTP %ld, %zu bytes, %.3f ms", put ? "PUT" : "GET", strna(shown), status, w.buf.len,
                   dt / 1000.0);
 
         size_t size;

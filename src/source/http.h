@@ -48,6 +48,10 @@ const char *http_client_last_error(const HttpClient *c);
 unsigned http_client_requests(const HttpClient *c);
 unsigned http_client_connections(const HttpClient *c);
 
+/* The URL for messages: without user:password@ and without the query string
+ * (pre-signed URLs carry their credentials there). NULL on OOM. */
+char *http_url_redact(const char *url);
+
 void http_response_done(HttpResponse *r);
 HttpClass http_status_class(long status) _const_;
 bool http_error_is_transient(int error) _const_;

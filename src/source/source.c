@@ -260,6 +260,10 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
         unsigned attempt = 0;
         int r;
 
+        _cleanup_free_ char *shown = http_url_redact(url);
+        if (!shown)
+                return -ENOMEM;
+
         r = source_context_http(c, &h);
         if (r < 0)
                 return r;
@@ -270,7 +274,7 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
 
                 uint64_t t = source_request_timeout(c);
                 if (t == 0)
-                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time%s%s%s", url,
+                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time%s%s%s", shown,
                                            c->last_wait ? " (last: " : "", strempty(c->last_wait),
                                            c->last_wait ? ")" : "");
 
@@ -285,13 +289,13 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
                 r = http_request(h, &req, &resp);
                 if (r < 0) {
                         if (!http_error_is_transient(r))
-                                return source_fail(c, r, "%s: %s", url, source_http_error(c, r));
+                                return source_fail(c, r, "%s: %s", shown, source_http_error(c, r));
                         /* strerror(), not libcurl's text: that carries timings, and a
                          * wait condition is logged once per distinct text. */
-                        if (asprintf(&cond, "%s: %s", url, strerror(-r)) < 0)
+                        if (asprintf(&cond, "%s: %s", shown, strerror(-r)) < 0)
                                 return -ENOMEM;
                 } else if (http_status_class(resp.status) == HTTP_CLASS_5XX) {
-                        if (asprintf(&cond, "%s: HTTP %ld", url, resp.status) < 0)
+                        if (asprintf(&cond, "%s: HTTP %ld", shown, resp.status) < 0)
                                 return -ENOMEM;
                 } else if (http_status_class(resp.status) == HTTP_CLASS_2XX ||
                            http_status_class(resp.status) == HTTP_CLASS_4XX) {
@@ -299,7 +303,7 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
                         resp = (HttpResponse) {};
                         return 0;
                 } else
-                        return source_fail(c, -EPROTO, "%s: unexpected HTTP %ld", url, resp.status);
+                        return source_fail(c, -EPROTO, "%s: unexpected HTTP %ld", shown, resp.status);
 
                 free(c->last_wait);
                 c->last_wait = strdup(cond);
@@ -403,7 +407,10 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                         r = fetch_table[specs[i].kind](&c, specs[i].arg, &res);
                         if (r >= 0) {
                                 res.kind = specs[i].kind;
-                                res.where = specs[i].arg ? strdup(specs[i].arg) : NULL;
+                                /* URLs without credentials: where is printed. */
+                                res.where = !specs[i].arg ? NULL :
+                                        specs[i].kind == SOURCE_URL || kind_is_base_url(specs[i].kind) ?
+                                        http_url_redact(specs[i].arg) : strdup(specs[i].arg);
                                 if (specs[i].arg && !res.where)
                                         return -ENOMEM;
                                 counters_fill(&c, &res.counters);

@@ -14,8 +14,10 @@ static int url_fetch(SourceContext *c, const char *url, bool probe, SourceResult
         r = source_http_get(c, url, NULL, SOURCE_USER_DATA_MAX_SIZE, !probe, true, &resp);
         if (r < 0)
                 return r;
-        if (resp.status < 200 || resp.status >= 300)
-                return source_fail(c, -ENOENT, "%s: HTTP %ld", url, resp.status);
+        if (resp.status < 200 || resp.status >= 300) {
+                _cleanup_free_ char *shown = http_url_redact(url);
+                return source_fail(c, -ENOENT, "%s: HTTP %ld", strna(shown), resp.status);
+        }
 
         ret->user_data = TAKE_PTR(resp.body);
         ret->user_data_size = resp.size;
@@ -94,7 +96,7 @@ int source_cmdline_fetch(SourceContext *c, const char *arg, SourceResult *ret) {
         if (r < 0)
                 return r;
         if (!startswith(url, "http://") && !startswith(url, "https://"))
-                return source_fail(c, -EINVAL, "cloud-config-url=%s: not an http(s) URL", url);
+                return source_fail(c, -EINVAL, "cloud-config-url= on the kernel command line is not an http(s) URL");
 
         /* The URL is known now: wait for it under the deadline. */
         return url_fetch(c, url, false, ret);

@@ -47,7 +47,7 @@ class Double:
                 elif need_header and self.headers.get(need_header[0]) != need_header[1]:
                     status, body = 403, "missing header"
                 else:
-                    status, body = outer.routes.get(self.path, (404, "not found"))
+                    status, body = outer.routes.get(self.path.split("?")[0], (404, "not found"))
                 b = body.encode() if isinstance(body, str) else body
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(b)))
@@ -110,6 +110,11 @@ with Double({"/ud": (200, CC)}, fail_first=2) as d:
     t.check("url: 503 twice then 200", rc == 0 and out["source"] == "url" and
             out["user_data"]["type"] == "cloud-config", (rc, err))
     t.check("url: three requests", len(d.hits) == 3, d.hits)
+    rc, out, err = run(f"url:{d.url.replace('http://', 'http://user:pw@')}ud?sig=SECRET")
+    t.check("url: credentials and query never printed", rc == 0 and "SECRET" not in json.dumps(out) and
+            "pw@" not in json.dumps(out) and out["where"] == f"{d.url}ud?...", (rc, out, err))
+    rc, out, err = run(f"url:{d.url}missing?sig=SECRET", "--timeout=60")
+    t.check("url: query not logged", "SECRET" not in err, err)
     rc, out, err = run(f"--from-url={d.url}missing", "--timeout=60")
     t.check("url: 404 is final at once", rc == 1 and "404" in err, (rc, err))
     rc, out, err = run("url:file:///etc/passwd")

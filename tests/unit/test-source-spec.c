@@ -5,6 +5,7 @@
 
 #include <cmocka.h>
 
+#include "source/http.h"
 #include "source/source.h"
 
 static void check_word(const char *word, SourceKind kind, const char *arg) {
@@ -123,6 +124,23 @@ static void test_fetch_nothing(void **state) {
         source_result_done(&r);
 }
 
+static void check_redact(const char *url, const char *want) {
+        char *r = http_url_redact(url);
+
+        assert_non_null(r);
+        assert_string_equal(r, want);
+        free(r);
+}
+
+static void test_url_redact(void **state) {
+        check_redact("http://169.254.169.254/latest/api/token", "http://169.254.169.254/latest/api/token");
+        check_redact("https://user:secret@example.com/ud", "https://example.com/ud");
+        check_redact("https://s3.example.com/b/ud?X-Amz-Signature=abc", "https://s3.example.com/b/ud?...");
+        check_redact("https://u@h", "https://h");
+        check_redact("http://h/a#frag", "http://h/a?...");
+        check_redact("http://h/p@q", "http://h/p@q");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_words),
@@ -130,6 +148,7 @@ int main(void) {
                 cmocka_unit_test(test_oem),
                 cmocka_unit_test(test_kind_strings),
                 cmocka_unit_test(test_fetch_nothing),
+                cmocka_unit_test(test_url_redact),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
