@@ -24,7 +24,8 @@ built-in node when no file is given.
 Failure modes for tests: --mode v1-only (token endpoint 404), v1-405,
 disabled (403 everywhere); --fail-first N (first N requests get
 --fail-code, default 503); --drop-first N (first N requests: connection
-closed without an answer); --delay-start S (the port is bound but does not
+closed without an answer; drops come before fails); --fail-skip N (both
+windows start after N good requests: failures mid-run); --delay-start S (the port is bound but does not
 listen for S seconds, so connections are refused: a late network);
 --slow S (each answer delayed); --token-ttl S (cap on token lifetime);
 --expire-tokens-after N (every issued token is invalidated after N
@@ -203,7 +204,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 st.stats["dated_requests"] += 1
             if self.headers.get("X-Forwarded-For") is not None:
                 st.stats["forwarded_for"] += 1
-        if seq <= st.args.drop_first:
+        # The failure window starts after --fail-skip requests (mid-run failures).
+        seq -= st.args.fail_skip
+        if seq <= 0:
+            pass
+        elif seq <= st.args.drop_first:
             with st.lock:
                 st.stats["dropped"] += 1
                 st.count(self.command, self.path, "dropped")
@@ -213,7 +218,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except OSError:
                 pass
             return True
-        if seq <= st.args.drop_first + st.args.fail_first:
+        if 0 < seq <= st.args.drop_first + st.args.fail_first:
             with st.lock:
                 st.stats["failed"] += 1
             self.send(st.args.fail_code)
@@ -331,6 +336,8 @@ def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--fail-code", type=int, default=503)
     ap.add_argument("--drop-first", type=int, default=0)
+    ap.add_argument("--fail-skip", type=int, default=0,
+                    help="answer the first N requests normally before --drop-first/--fail-first apply")
     ap.add_argument("--delay-start", type=float, default=0, help="refuse connections for S seconds")
     ap.add_argument("--slow", type=float, default=0, help="delay every answer by S seconds")
     ap.add_argument("--stats-file")

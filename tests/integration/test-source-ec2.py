@@ -89,6 +89,30 @@ with Sim("--mode", "v2-required", "--fail-first", "4") as s:
     t.check("503 then success: retries counted", out and out["requests"]["retries"] == 4, out)
     t.check("503 then success: the wait is logged once", err.count("Waiting:") == 1, err)
 
+# 503s in the middle of the crawl are retried (not taken as "absent"), each wait logged once.
+with Sim("--mode", "v2-required", "--fail-skip", "3", "--fail-first", "3") as s:
+    rc, out, err = run(f"ec2:{s.url}")
+    st = s.stats()
+    t.check("503 mid-run: exit 0", rc == 0, err)
+    ok_full("503 mid-run", out, st, puts=1, gets=11)
+    t.check("503 mid-run: one attribute retried", out and out["requests"]["retries"] == 3, out)
+    t.check("503 mid-run: logged once", err.count("Waiting:") == 1, err)
+
+# A connection dropped mid-run: reconnect and go on.
+with Sim("--mode", "v2-required", "--fail-skip", "4", "--drop-first", "2") as s:
+    rc, out, err = run(f"ec2:{s.url}")
+    st = s.stats()
+    t.check("drop mid-run: exit 0", rc == 0, err)
+    ok_full("drop mid-run", out, st, puts=1, gets=10)
+    t.check("drop mid-run: reconnected", st["connections"] >= 2, st["connections"])
+
+# 4xx other than 401/403/404 is final, not retried.
+with Sim("--mode", "v2-required", "--fail-skip", "2", "--fail-first", "1", "--fail-code", "400") as s:
+    rc, out, err = run(f"ec2:{s.url}", "--timeout=60")
+    st = s.stats()
+    t.check("400 mid-run: exit 1 naming it", rc == 1 and "400" in err, (rc, err))
+    t.check("400 mid-run: not retried", st["requests"] == 3, st["paths"])
+
 # A node with only some attributes: 404 means absent.
 nodes = {"default": {"meta-data": {"local-ipv4": "10.0.0.5", "hostname": "n.internal", "instance-id": "i-5"},
                      "user-data": "#cloud-config\n"}}
