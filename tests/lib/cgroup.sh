@@ -119,10 +119,18 @@ cg_remove() {
                 # sub-cgroups the manager/container created inside our subtree
                 find "$root$rel" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
         done < <(cg_roots)
-        # then what cg_create made, deepest first; parents it did not make stay
+        # then what cg_create made, deepest first; parents it did not make
+        # stay. A parent it made may still hold a sibling (another node of
+        # this run, or another run sharing the path): not an error, it stays
+        # until empty. Callers with several siblings create a group first
+        # (cluster-lib.sh) so those parents have an owner that goes last.
         while read -r d; do
                 [[ -d $d ]] || continue
-                rmdir "$d" 2>/dev/null || { nit_err "cannot rmdir $d"; rc=1; }
+                if [[ $d == */"${rel##*/}" ]]; then
+                        rmdir "$d" 2>/dev/null || { nit_err "cannot rmdir $d"; rc=1; }
+                else
+                        rmdir "$d" 2>/dev/null
+                fi
         done < <(sed -n 's/^dir //p' "$state" | sort -r)
         (( rc == 0 )) && rm -f "$state"
         return $rc

@@ -14,6 +14,8 @@
 #       --wants UNIT        add UNIT to the boot transaction (systemd.wants=),
 #                           i.e. run it as a boot hook (repeatable)
 #       --target UNIT       default multi-user.target
+#       --gate FILE         prepare everything, but exec nspawn only once FILE
+#                           exists: lets a caller start many nodes at one instant
 #   nspawn_wait DIR [TIMEOUT_S]   wait until `is-system-running --wait` returns
 #                               running|degraded; sets NSPAWN_INIT, prints it
 #   nspawn_start DIR NAME ...     launch + wait
@@ -34,14 +36,17 @@ _NIT_NSPAWN_SH=1
 # Runs as the background child: enter the private cgroup, then become nspawn
 # (--keep-unit: nspawn uses, and subdivides, the cgroup it was started in).
 _nspawn_inner() {
-        local state=$1
-        shift
+        local state=$1 gate=$2
+        shift 2
         cg_attach "$state" $$ || exit 1
+        if [[ -n $gate ]]; then
+                while [[ ! -e $gate ]]; do sleep 0.01; done
+        fi
         exec systemd-nspawn "$@"
 }
 
 nspawn_launch() {
-        local d=$1 name=$2 target=multi-user.target pid
+        local d=$1 name=$2 target=multi-user.target pid gate=
         local -a args=() kargs=()
         shift 2
         while (( $# )); do
@@ -53,6 +58,7 @@ nspawn_launch() {
                 --unit) args+=("--bind-ro=$(readlink -f "$2"):/etc/systemd/system/$(basename "$2")"); shift ;;
                 --wants) kargs+=("systemd.wants=$2"); shift ;;
                 --target) target=$2; shift ;;
+                --gate) gate=$2; shift ;;
                 --) shift; args+=("$@"); break ;;
                 *) nit_err "nspawn_launch: unknown option $1"; return 1 ;;
                 esac
@@ -66,7 +72,7 @@ nspawn_launch() {
         # postgresql, cloud-init... installed on the host would start inside.
         echo 'disable *' > "$d/preset/00-nit-disable-all.preset"
         cg_create "$name" "$d/cg" >/dev/null || return 1
-        setsid bash "$NIT_LIB/nspawn.sh" __inner "$d/cg" \
+        setsid bash "$NIT_LIB/nspawn.sh" __inner "$d/cg" "$gate" \
                 --quiet -D / --volatile=yes --register=no --keep-unit -M "$name" \
                 --bind-ro="$d/preset:/etc/systemd/system-preset" \
                 "${args[@]}" \
