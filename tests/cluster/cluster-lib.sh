@@ -87,8 +87,10 @@ _cluster_imds_start() {
         if [[ $(basename "$sim") == mdserver-min.py ]]; then
                 args=("$CLUSTER_DIR/nodes.json" "$NETNS_MD_IP" 80)
         else
-                args=(--bind "$NETNS_MD_IP" --port 80 --nodes "$CLUSTER_DIR/nodes.json")
+                args=(--bind "$NETNS_MD_IP" --port 80 --nodes "$CLUSTER_DIR/nodes.json"
+                        --log "$CLUSTER_DIR/imds-requests.log")
         fi
+        echo "$sim" > "$CLUSTER_DIR/imds.sim"
         py=$(nit_python)
         nsenter "--net=/run/netns/$(netns_md)" -- "$py" "$sim" "${args[@]}" \
                 > "$CLUSTER_DIR/imds.log" 2>&1 < /dev/null &
@@ -153,7 +155,7 @@ cluster_up() {
         _cluster_nodes_json || return 1
         _cluster_imds_start || return 1
         _cluster_hook_unit || return 1
-        _cl_times "setup: $CLUSTER_NODES netns + IMDS + discovery etcd in $(( $(nit_now_ms) - t0 )) ms (token size $CLUSTER_SIZE)"
+        _cl_times "setup: $CLUSTER_NODES netns + IMDS ($(basename "$(cat "$CLUSTER_DIR/imds.sim")")) + discovery etcd in $(( $(nit_now_ms) - t0 )) ms (token size $CLUSTER_SIZE)"
 }
 
 # Launch every node at once (all within the same second), then wait for each

@@ -8,6 +8,8 @@ set -u
 LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 # shellcheck source=tests/lib/usermgr.sh
 . "$LIB/usermgr.sh"
+# shellcheck source=tests/lib/netns.sh
+. "$LIB/netns.sh"
 
 nit_require_root
 nit_require_cmds systemctl unshare nsenter
@@ -27,6 +29,8 @@ check() {
 # shellcheck disable=SC2317  # invoked by the EXIT trap
 cleanup() {
         usermgr_stop "$UM" || fail=1
+        usermgr_stop "$SCRATCH/um2" || fail=1
+        netns_down "$SCRATCH/netns" || fail=1
         rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -76,5 +80,16 @@ t0=$(nit_now_ms)
 usermgr_stop "$UM" || fail=1
 echo "user manager stopped in $(( $(nit_now_ms) - t0 )) ms"
 nit_alive "$sleep_pid" && { echo "FAIL - unit process $sleep_pid survived"; fail=1; }
+
+# The same manager on a simulated host: its units see only the node's network.
+netns_up "$SCRATCH/netns" 1 || exit 1
+usermgr_start "$SCRATCH/um2" "$(netns_node 1)" > /dev/null || exit 1
+printf '[Service]\nType=oneshot\nExecStart=/bin/sh -c "ip -o -4 addr show dev eth0 > %s"\n' \
+        "$SCRATCH/addr.out" > "$USERMGR_CONFIG_UNIT_DIR/nit-addr.service"
+usermgr_systemctl "$SCRATCH/um2" start nit-addr.service
+check "$(awk '{print $4}' "$SCRATCH/addr.out" 2>/dev/null)" "$(netns_node_ip 1)/16" "unit runs in the node's netns"
+usermgr_stop "$SCRATCH/um2" || fail=1
+netns_down "$SCRATCH/netns" || fail=1
+check "$(ip netns list | grep -c "^nit-$NIT_RUN-")" 0 "no namespace left"
 check "$(find /sys/fs/cgroup -maxdepth 8 -name "nit-$NIT_RUN-*" 2>/dev/null | wc -l)" 0 "no cgroup left"
 exit $fail
