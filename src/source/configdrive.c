@@ -10,7 +10,7 @@
  * meta_data.json (public_keys, hostname; uuid too). */
 int source_configdrive_fetch(SourceContext *c, const char *root, SourceResult *ret) {
         _cleanup_close_ int dfd = -EBADF;
-        _cleanup_free_ char *ud = NULL, *md = NULL, *err = NULL;
+        _cleanup_free_ char *ud = NULL, *md = NULL, *err = NULL, *content_path = NULL;
         _cleanup_(metadata_done) Metadata m = {};
         size_t ud_size = 0;
         int r;
@@ -32,10 +32,19 @@ int source_configdrive_fetch(SourceContext *c, const char *root, SourceResult *r
         if (r < 0 && r != -ENOENT)
                 return source_fail(c, r, "%s/openstack/latest/meta_data.json: %s", root, strerror(-r));
         if (md) {
-                r = configdrive_parse_meta_data(md, &m, &err);
+                r = configdrive_parse_meta_data(md, &m, &content_path, &err);
                 if (r < 0)
                         return source_fail(c, r, "%s/openstack/latest/meta_data.json: %s", root,
                                            err ?: strerror(-r));
+        }
+        if (content_path) {
+                /* Network configuration (Debian interfaces format), kept as raw bytes for a converter. */
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "openstack/%s", content_path) < 0)
+                        return -ENOMEM;
+                r = read_full_file_at(dfd, p, SOURCE_DOCUMENT_MAX_SIZE, &m.network_config, &m.network_config_size);
+                if (r < 0)
+                        return source_fail(c, r, "%s/%s: %s", root, p, strerror(-r));
         }
 
         ret->metadata = m;

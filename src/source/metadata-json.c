@@ -82,7 +82,7 @@ static int add_key_checked(Metadata *m, const char *name, const char *key, char 
         return metadata_add_key(m, name, k);
 }
 
-int configdrive_parse_meta_data(const char *json, Metadata *ret, char **reterr) {
+int configdrive_parse_meta_data(const char *json, Metadata *ret, char **ret_content_path, char **reterr) {
         _cleanup_(json_putp) json_object *j = NULL;
         _cleanup_(metadata_done) Metadata m = {};
         int r;
@@ -97,6 +97,23 @@ int configdrive_parse_meta_data(const char *json, Metadata *ret, char **reterr) 
         r = set_field(&m.instance_id, json_get_string(j, "uuid"), check_id, "uuid", reterr);
         if (r < 0)
                 return r;
+
+        /* network_config.content_path ("/content/0000"), relative to openstack/:
+         * the caller reads it. Only plain relative names, never "..". */
+        const char *cp = json_get_string(json_get(j, "network_config", json_type_object), "content_path");
+        if (cp) {
+                const char *rel = cp + strspn(cp, "/");
+                if (!metadata_is_word(rel, 255) || strstr(rel, "..")) {
+                        if (reterr && asprintf(reterr, "network_config.content_path \"%.64s\" is not a plain path", cp) < 0)
+                                *reterr = NULL;
+                        return -EBADMSG;
+                }
+                if (ret_content_path) {
+                        *ret_content_path = strdup(rel);
+                        if (!*ret_content_path)
+                                return -ENOMEM;
+                }
+        }
 
         /* public_keys: {"name": "ssh-rsa ..."} */
         json_object *keys = json_get(j, "public_keys", json_type_object);

@@ -77,8 +77,9 @@ int metadata_add_key(Metadata *m, const char *name, const char *key);
 /* Sets *field = strdup(value) after a shape check; -EBADMSG if the check fails. */
 int metadata_set_checked(char **field, const char *value, bool (*check)(const char *s));
 
-/* meta_data.json of a config drive (public_keys, hostname, uuid). */
-int configdrive_parse_meta_data(const char *json, Metadata *ret, char **reterr);
+/* meta_data.json of a config drive (public_keys, hostname, uuid), and the
+ * network_config.content_path relative to openstack/ if any (may be NULL). */
+int configdrive_parse_meta_data(const char *json, Metadata *ret, char **ret_content_path, char **reterr);
 /* DigitalOcean metadata/v1.json. */
 int digitalocean_parse_metadata(const char *json, Metadata *ret, char **reterr);
 /* Packet's metadata document. */

@@ -137,13 +137,15 @@ cd = f"{T}/configdrive"
 write(f"{cd}/openstack/latest/user_data", CC)
 write(f"{cd}/openstack/latest/meta_data.json", json.dumps({
     "uuid": "83679162-1378-4288-a2d4-70e13ec132aa", "hostname": "cd-node.novalocal",
-    "public_keys": {"mykey": "ssh-rsa AAAAB3Nza mykey\n"}}))
+    "public_keys": {"mykey": "ssh-rsa AAAAB3Nza mykey\n"}, "network_config": {"content_path": "/content/0000"}}))
+write(f"{cd}/openstack/content/0000", "auto eth0\niface eth0 inet dhcp\n")
 rc, out, err = run(f"configdrive:{cd}")
 t.check("configdrive: exit 0", rc == 0, err)
 t.check("configdrive: hostname, uuid, key name", out and out["hostname"] == "cd-node.novalocal" and
         out["instance_id"] == "83679162-1378-4288-a2d4-70e13ec132aa" and
         out["ssh_keys"] == {"count": 1, "names": ["mykey"]}, out)
 t.check("configdrive: user-data", out and out["user_data"]["type"] == "cloud-config", out)
+t.check("configdrive: network config read", out and out["network_config_size"] == 31, out)
 cd2 = f"{T}/configdrive2"
 os.makedirs(cd2)
 rc, out, err = run(f"--from-configdrive={cd2}")

@@ -10,12 +10,14 @@
 
 static void test_configdrive(void **state) {
         _cleanup_(metadata_done) Metadata m = {};
-        char *err = NULL;
+        char *err = NULL, *cp = NULL;
 
         assert_int_equal(configdrive_parse_meta_data(
                 "{\"uuid\": \"83679162-1378-4288-a2d4-70e13ec132aa\", \"hostname\": \"cd.novalocal\","
                 " \"public_keys\": {\"k1\": \"ssh-rsa AAAA k1\\n\", \"k2\": \"ssh-ed25519 BBBB k2\", \"bad\": 5},"
-                " \"network_config\": {\"content_path\": \"/content/0000\"}}", &m, &err), 0);
+                " \"network_config\": {\"content_path\": \"/content/0000\"}}", &m, &cp, &err), 0);
+        assert_string_equal(cp, "content/0000");
+        cp = mfree(cp);
         assert_string_equal(m.hostname, "cd.novalocal");
         assert_string_equal(m.instance_id, "83679162-1378-4288-a2d4-70e13ec132aa");
         assert_int_equal(strv_length(m.ssh_public_keys), 2);
@@ -24,21 +26,25 @@ static void test_configdrive(void **state) {
         assert_null(m.private_ipv4);
         metadata_done(&m);
 
-        assert_int_equal(configdrive_parse_meta_data("{}", &m, &err), 0);
+        assert_int_equal(configdrive_parse_meta_data("{}", &m, &cp, &err), 0);
         assert_null(m.hostname);
         metadata_done(&m);
 
-        assert_int_equal(configdrive_parse_meta_data("{\"hostname\": 3}", &m, &err), 0);
+        assert_int_equal(configdrive_parse_meta_data("{\"hostname\": 3}", &m, &cp, &err), 0);
         assert_null(m.hostname);
         metadata_done(&m);
 
-        assert_int_equal(configdrive_parse_meta_data("{nope", &m, &err), -EBADMSG);
+        assert_int_equal(configdrive_parse_meta_data("{nope", &m, &cp, &err), -EBADMSG);
         assert_non_null(err);
         err = mfree(err);
-        assert_int_equal(configdrive_parse_meta_data("[1]", &m, &err), -EBADMSG);
+        assert_int_equal(configdrive_parse_meta_data("[1]", &m, &cp, &err), -EBADMSG);
         err = mfree(err);
-        assert_int_equal(configdrive_parse_meta_data("{\"hostname\": \"a b\"}", &m, &err), -EBADMSG);
+        assert_int_equal(configdrive_parse_meta_data("{\"hostname\": \"a b\"}", &m, &cp, &err), -EBADMSG);
         assert_non_null(strstr(err, "hostname"));
+        err = mfree(err);
+        assert_int_equal(configdrive_parse_meta_data("{\"network_config\": {\"content_path\": \"/../../etc/shadow\"}}",
+                                                     &m, &cp, &err), -EBADMSG);
+        assert_null(cp);
         err = mfree(err);
 }
 

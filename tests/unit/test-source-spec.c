@@ -116,6 +116,40 @@ static void test_kind_strings(void **state) {
         assert_int_equal(source_kind_from_string("nope"), _SOURCE_KIND_INVALID);
 }
 
+static void test_fetch_file(void **state) {
+        char dir[] = "/tmp/nit-test-source-XXXXXX", path[64];
+        SourceResult r = {};
+        SourceSpec s[2] = {};
+        FILE *f;
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/ud", dir);
+        f = fopen(path, "we");
+        assert_non_null(f);
+        fputs("#cloud-config\n", f);
+        fclose(f);
+
+        /* A config drive that is not there loses the race to the file. */
+        s[0] = (SourceSpec) { .kind = SOURCE_CONFIGDRIVE, .arg = (char *) "/nonexistent/nit" };
+        s[1] = (SourceSpec) { .kind = SOURCE_FILE, .arg = path };
+        assert_int_equal(source_fetch(s, 2, &(SourceOptions) { .timeout_usec = 5000000 }, &r), 0);
+        assert_int_equal(r.kind, SOURCE_FILE);
+        assert_string_equal(r.where, path);
+        assert_true(r.have_user_data);
+        assert_int_equal(r.user_data_size, 14);
+        assert_string_equal(r.user_data, "#cloud-config\n");
+        assert_int_equal(r.counters.requests, 0);
+        source_result_done(&r);
+
+        /* Nothing appears: the deadline ends it, with the reason. */
+        assert_int_equal(source_fetch(s, 1, &(SourceOptions) { .timeout_usec = 1000 }, &r), -ETIMEDOUT);
+        assert_non_null(strstr(r.error, "/nonexistent/nit"));
+        source_result_done(&r);
+
+        assert_int_equal(unlink(path), 0);
+        assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_fetch_nothing(void **state) {
         SourceResult r = {};
 
@@ -148,6 +182,7 @@ int main(void) {
                 cmocka_unit_test(test_oem),
                 cmocka_unit_test(test_kind_strings),
                 cmocka_unit_test(test_fetch_nothing),
+                cmocka_unit_test(test_fetch_file),
                 cmocka_unit_test(test_url_redact),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
