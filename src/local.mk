@@ -21,3 +21,4 @@ install-exec-hook:
 	cd $(DESTDIR)$(bindir) && rm -f coreos-cloudinit && $(LN_S) nodeinit coreos-cloudinit
 uninstall-hook:
 	rm -f $(DESTDIR)$(bindir)/coreos-cloudinit
+nodeinit_SOURCES += %reldir%/verb-discovery.c

@@ -5,3 +5,5 @@ noinst_LIBRARIES += %reldir%/libapply.a
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/systemd.c %reldir%/systemd.h
 %canon_reldir%_libapply_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS)
+%canon_reldir%_libapply_a_SOURCES += \
+	%reldir%/discovery.c %reldir%/discovery.h

@@ -866,9 +866,8 @@ static int count_failure(Results *rs, const UnitResult *r) {
 
 static void log_result(const UnitResult *r) {
         const char *what = r->step == UNIT_STEP_COMMAND ? unit_command_name(r->command) : unit_step_to_string(r->step);
-        int level = unit_outcome_is_success(r->outcome) ? LOG_INFO : LOG_WARNING;
-
-        log_full(level, "%s %s: %s%s%s%s%s (%llu.%03llu ms)", what, strempty(r->unit), unit_outcome_to_string(r->outcome),
+        /* results are values the report prints: only a debug line here */
+        log_debug("%s %s: %s%s%s%s%s (%llu.%03llu ms)", what, strempty(r->unit), unit_outcome_to_string(r->outcome),
                  r->error_name ? " " : "", strempty(r->error_name), r->message ? ": " : "", strempty(r->message),
                  (unsigned long long) (r->usec / 1000), (unsigned long long) (r->usec % 1000));
 }

@@ -27,7 +27,8 @@
 #   CLUSTER_KEEP=1             keep the scratch dir (logs) after teardown
 #
 # Functions: cluster_up, cluster_boot, cluster_wait_healthy, cluster_report,
-# cluster_etcdctl, cluster_node_exec I CMD..., cluster_down, cluster_check_clean.
+# cluster_show_nodes, cluster_etcdctl I ARGS..., cluster_node_exec I CMD...,
+# cluster_down, cluster_check_clean.
 # Measurements land in $CLUSTER_DIR/times (and are printed); tests never
 # assert on them.
 
@@ -227,6 +228,26 @@ cluster_report() {
                         "$name" $(( (hs + off) / 1000 - launch )) $(( (he - hs) / 1000 )) \
                         $(( es > 0 ? (es - hs) / 1000 : -1 )) $(( up - launch )))"
         done
+}
+
+# What each node did (for the demo / README main job and for debugging):
+# /etc/environment, the unit files and drop-ins written, the hook's result
+# and log, and the discovery registrations.
+cluster_show_nodes() {
+        local i
+        for ((i = 1; i <= CLUSTER_NODES; i++)); do
+                echo "--- $(netns_node "$i") ($(netns_node_ip "$i"))"
+                cluster_node_exec "$i" sh -c '
+                        echo "/etc/environment:"; sed "s/^/    /" /etc/environment 2>/dev/null
+                        echo "unit files and drop-ins written:"
+                        find /etc/systemd/system /run/systemd/system \( -type f -o -type l \) \
+                                ! -name "'"$CLUSTER_HOOK_NAME"'" 2>/dev/null | sort | sed "s/^/    /"'
+                echo "hook $CLUSTER_HOOK_NAME: $(cluster_node_exec "$i" systemctl show -P Result "$CLUSTER_HOOK_NAME"), log:"
+                cluster_node_exec "$i" journalctl -q -o cat -u "$CLUSTER_HOOK_NAME" | sed 's/^/    /'
+                echo "$CLUSTER_ETCD_UNIT: $(cluster_node_exec "$i" systemctl show -P ActiveState "$CLUSTER_ETCD_UNIT")"
+        done
+        echo "--- discovery $CLUSTER_DISCOVERY registrations:"
+        etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" | sed 's/^/    /'
 }
 
 cluster_down() {

@@ -10,6 +10,7 @@ TESTS += \
 EXTRA_DIST += \
 	%reldir%/test-usermgr-standin.sh \
 	%reldir%/test-cluster-standin.sh \
+	%reldir%/test-cluster.sh \
 	%reldir%/bench-cluster.sh \
 	%reldir%/cluster-lib.sh \
 	%reldir%/standin-provision.sh \

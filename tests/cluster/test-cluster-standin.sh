@@ -69,6 +69,7 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
                 "$name: $CLUSTER_HOOK_NAME active (ran as the boot hook)"
 done
 cluster_report
+[[ ${CLUSTER_VERBOSE:-0} == 1 ]] && cluster_show_nodes
 
 t0=$(nit_now_ms)
 cluster_down || fail=1

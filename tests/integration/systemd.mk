@@ -7,6 +7,8 @@ tests_integration_sd_driver_CFLAGS = $(AM_CFLAGS)
 tests_integration_sd_driver_LDADD = src/apply/libapply.a src/basic/libbasic.a -ldl
 
 TESTS += \
-	tests/integration/test-systemd-units.sh
+	tests/integration/test-systemd-units.sh \
+	tests/integration/test-discovery-etcd.sh
 EXTRA_DIST += \
-	tests/integration/test-systemd-units.sh
+	tests/integration/test-systemd-units.sh \
+	tests/integration/test-discovery-etcd.sh

@@ -1,0 +1,18 @@
+#!/bin/bash
+# The real cluster test of issue 5: test-cluster-standin.sh with nodeinit as
+# each node's boot hook, provisioning from user-data-etcd2.yml (coreos.etcd2
+# writes the drop-in for etcd2.service). Skips (77) until nodeinit is built.
+# Not in TESTS yet: register it in tests/cluster/local.mk once nodeinit
+# applies units and checks discovery.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+nodeinit=${NODEINIT:-${top_builddir:-$here/../..}/nodeinit}
+if [[ ! -x $nodeinit ]]; then
+        echo "SKIP: nodeinit not built ($nodeinit)" >&2
+        exit 77
+fi
+# /opt/nodeinit inside each node is the build tree holding that binary
+export CLUSTER_BUILDDIR=${CLUSTER_BUILDDIR:-$(dirname "$(readlink -f "$nodeinit")")}
+export NODE_PROVISION=${NODE_PROVISION:-/opt/nodeinit/$(basename "$nodeinit") --from-ec2-metadata=http://169.254.169.254/}
+export CLUSTER_ETCD_UNIT=${CLUSTER_ETCD_UNIT:-etcd2.service}
+exec bash "$here/test-cluster-standin.sh" "$@"
