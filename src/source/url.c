@@ -33,7 +33,7 @@ int cmdline_find_url(const char *cmdline, char **ret) {
         _cleanup_free_ char *found = NULL;
         const char *p = cmdline;
 
-        while (p && *p) {
+        while (*p) {
                 p += strspn(p, " \t\n");
                 if (!*p)
                         break;

@@ -14,7 +14,7 @@ static const char *xml_find_tag(const char *p, const char *limit, const char *na
         size_t l = strlen(name);
 
         while ((p = strchr(p, '<')) && p < limit) {
-                if (strneq(p + 1, name, l) && strchr(" \t\r\n/>", p[1 + l])) {
+                if (strneq(p + 1, name, l) && p[1 + l] && strchr(" \t\r\n/>", p[1 + l])) {
                         const char *e = strchr(p, '>');
                         if (!e || e > limit)
                                 return NULL;

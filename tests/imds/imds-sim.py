@@ -84,6 +84,7 @@ class State:
         s = self.stats
         s["status"][str(status)] = s["status"].get(str(status), 0) + 1
         s["paths"].append(f"{method} {path} {status}")
+        del s["paths"][:-1000]  # a long-running cluster simulator keeps only the recent ones
         if self.log:
             self.log.write(f"{method} {path} {status}\n")
         if self.args.stats_file:
