@@ -3,7 +3,8 @@ nodeinit_SOURCES = \
 	%reldir%/main.c \
 	%reldir%/verbs.h \
 	%reldir%/verb-pending.c \
-	%reldir%/verb-validate.c
+	%reldir%/verb-validate.c \
+	%reldir%/verb-apply.c
 nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h
 nodeinit_LDADD = \
 	src/apply/libapply.a \

@@ -1,9 +1,11 @@
 noinst_LIBRARIES += %reldir%/libapply.a
 %canon_reldir%_libapply_a_SOURCES = \
-	%reldir%/placeholder.c
+	%reldir%/fs.c %reldir%/fs.h \
+	%reldir%/accounts.c %reldir%/accounts.h \
+	%reldir%/apply.c %reldir%/apply.h
 # systemd.c is the one libsystemd user (dlopen()ed: headers only here).
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/systemd.c %reldir%/systemd.h
-%canon_reldir%_libapply_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS)
+%canon_reldir%_libapply_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(YAML_CFLAGS)
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/discovery.c %reldir%/discovery.h

@@ -272,6 +272,9 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
         size_t size;
         int r;
 
+        _cleanup_free_ char *owner = NULL;
+        if (asprintf(&owner, "%s:", user) < 0) /* the user and its login group */
+                return -ENOMEM;
         r = keys_text(keys, &content, &size);
         if (r < 0)
                 return r;
@@ -286,10 +289,10 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
             asprintf(&merged_path, "%s/authorized_keys", ssh) < 0)
                 return -ENOMEM;
 
-        r = add_dir(P, ssh, 0700, user, origin);
+        r = add_dir(P, ssh, 0700, owner, origin);
         if (r < 0)
                 return r;
-        r = add_dir(P, dir, 0700, user, origin);
+        r = add_dir(P, dir, 0700, owner, origin);
         if (r < 0)
                 return r;
 
@@ -308,7 +311,7 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                         _cleanup_free_ char *orig = NULL;
                         if (asprintf(&orig, "%s/orig_authorized_keys", dir) < 0)
                                 return -ENOMEM;
-                        r = add_write(P, orig, TAKE_PTR(old.content), old.size, 0600, user, origin, false);
+                        r = add_write(P, orig, TAKE_PTR(old.content), old.size, 0600, owner, origin, false);
                         if (r < 0)
                                 return r;
                         r = strv_extend(&names, "orig_authorized_keys");
@@ -360,14 +363,14 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                         return r;
         }
 
-        r = add_write(P, keyfile, TAKE_PTR(content), size, 0600, user, origin, false);
+        r = add_write(P, keyfile, TAKE_PTR(content), size, 0600, owner, origin, false);
         if (r < 0)
                 return r;
         size_t msize;
         char *m = buf_steal(&merged, &msize);
         if (!m)
                 return -ENOMEM;
-        return add_write(P, merged_path, m, msize, 0600, user, origin, false);
+        return add_write(P, merged_path, m, msize, 0600, owner, origin, false);
 }
 
 static int strv_from_value(const Value *v, char ***l) {
@@ -816,7 +819,7 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
             asprintf(&path, "%s/%s.d/20-cloudinit.conf", P->runtime_unit_dir, s->dropin_unit) < 0)
                 return -ENOMEM;
 
-        bool any_change = false;
+        bool any_change = false, has_text = text != NULL;
         if (text) {
                 size_t n = strlen(text);
                 r = add_write(P, path, TAKE_PTR(text), n, 0644, NULL, origin, secret);
@@ -828,7 +831,7 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
         r = add_unmask(P, unit_path, origin);
         if (r < 0)
                 return r;
-        if (!text && r == 0)
+        if (!has_text && r == 0)
                 return 0;
 
         PlanUnit pu = {
@@ -962,26 +965,13 @@ static int plan_discovery(Planner *P, const ConfigCloudConfig *cc) {
         return r;
 }
 
-static uint64_t fnv1a(const char *s, size_t n) {
-        uint64_t h = 0xcbf29ce484222325ULL;
-        for (size_t i = 0; i < n; i++) {
-                h ^= (unsigned char) s[i];
-                h *= 0x100000001b3ULL;
-        }
-        return h;
-}
-
+/* Scripts are saved and started by the systemd stage (apply/systemd.c);
+ * the plan only carries them. */
 static int plan_scripts(Planner *P) {
-        const char *ws = P->in->workspace ?: PLAN_WORKSPACE_DEFAULT;
-        int r;
-
         for (size_t i = 0; i < P->in->n_scripts; i++) {
                 const PlanScriptInput *s = P->in->scripts + i;
                 PlanScript ps = { .size = s->size };
 
-                /* a stable name per content: a rerun finds the same file */
-                if (asprintf(&ps.path, "%s/scripts/%016llx", ws, (unsigned long long) fnv1a(s->content, s->size)) < 0)
-                        return -ENOMEM;
                 const char *line = s->content + 2, *end = s->content + s->size;
                 const char *nl = memchr(line, '\n', (size_t) (end - line)) ?: end;
                 while (line < nl && (*line == ' ' || *line == '\t'))
@@ -997,26 +987,15 @@ static int plan_scripts(Planner *P) {
                         ps.content[s->size] = 0;
                 }
                 PlanScript *n = realloc(P->plan->scripts, sizeof(PlanScript) * (P->plan->n_scripts + 1));
+                if (n)
+                        P->plan->scripts = n;
                 if (!n || !ps.interpreter || !ps.content || !ps.origin) {
-                        free(ps.path);
                         free(ps.interpreter);
                         free(ps.content);
                         free(ps.origin);
-                        if (n)
-                                P->plan->scripts = n;
                         return -ENOMEM;
                 }
-                P->plan->scripts = n;
                 P->plan->scripts[P->plan->n_scripts++] = ps;
-
-                char *c = malloc(s->size + 1);
-                if (!c)
-                        return -ENOMEM;
-                memcpy(c, s->content, s->size);
-                c[s->size] = 0;
-                r = add_write(P, ps.path, c, s->size, 0744, NULL, ps.origin, true);
-                if (r < 0)
-                        return r;
         }
         return 0;
 }

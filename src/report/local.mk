@@ -4,3 +4,4 @@ noinst_LIBRARIES += %reldir%/libreport.a
 	%reldir%/validate.c %reldir%/validate.h
 %canon_reldir%_libreport_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 %canon_reldir%_libreport_a_SOURCES += %reldir%/metadata.c %reldir%/metadata.h
+%canon_reldir%_libreport_a_SOURCES += %reldir%/plan.c %reldir%/plan.h %reldir%/diff.c

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "apply/accounts.h"
+#include "apply/fs.h"
+#include "apply/systemd.h"
+#include "plan/plan.h"
+
+/* Executes a Plan: hostname, users, files (one durable batch), units and
+ * scripts through the systemd stage, discovery. Every step's result is
+ * recorded; a failing step never stops an independent one. */
+
+typedef enum ApplyStatus {
+        APPLY_DONE,          /* changed something (or a unit job finished) */
+        APPLY_UNCHANGED,     /* already as planned */
+        APPLY_SKIPPED,       /* not run (--systemd=none, not applicable) */
+        APPLY_FAILED,
+        _APPLY_STATUS_MAX,
+        _APPLY_STATUS_INVALID = -EINVAL,
+} ApplyStatus;
+
+const char *apply_status_to_string(ApplyStatus s) _const_;
+ApplyStatus apply_status_from_string(const char *s) _pure_;
+
+typedef struct ApplyStep {
+        char *kind;          /* "hostname", "user", "file", "unit", "discovery", "script" */
+        char *target;        /* the path, user name, unit name ... */
+        char *action;        /* "write", "mask", "create", "start", ... */
+        ApplyStatus status;
+        char *detail;        /* why (failure reason, "not a mask", job result); never secret */
+} ApplyStep;
+
+typedef struct ApplyResult {
+        ApplyStep *steps;
+        size_t n_steps;
+        size_t n_failed;
+        uint64_t usec;       /* wall time of apply_plan() */
+} ApplyResult;
+
+void apply_result_done(ApplyResult *r);
+int apply_result_add(ApplyResult *r, const char *kind, const char *target, const char *action, ApplyStatus status,
+                     const char *detail_fmt, ...) _printf_(6, 7);
+
+typedef struct ApplyContext {
+        const FsRoot *root;
+        Accounts *accounts;
+        SystemdMode systemd;
+        const SystemdOptions *systemd_options;
+        const char *workspace;       /* scripts are saved here */
+        bool durable;                /* fsync (default); off only for benchmarks of the rest */
+} ApplyContext;
+
+/* The PlanReader for a root (stat, list, owner). */
+PlanReader apply_plan_reader(const FsRoot *root, Accounts *accounts);
+
+/* Returns 0 when every step succeeded, 1 when some failed (see
+ * ret->n_failed), negative errno when results could not be recorded. */
+int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret);

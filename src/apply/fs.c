@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include "apply/fs.h"
+#include "basic/buf.h"
+#include "basic/log.h"
+#include "basic/strv.h"
+
+static const char * const fs_outcome_table[_FS_OUTCOME_MAX] = {
+        [FS_WRITTEN] = "written",
+        [FS_UNCHANGED] = "unchanged",
+        [FS_REMOVED] = "removed",
+        [FS_FAILED] = "failed",
+};
+
+const char *fs_outcome_to_string(FsOutcome o) {
+        if ((int) o < 0 || o >= _FS_OUTCOME_MAX)
+                return NULL;
+        return fs_outcome_table[o];
+}
+
+int fs_root_open(const char *path, FsRoot *ret) {
+        _cleanup_free_ char *canon = realpath(path ?: "/", NULL);
+        if (!canon)
+                return -errno;
+
+        int fd = open(canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+
+        *ret = (FsRoot) {
+                .fd = fd,
+                .path = TAKE_PTR(canon),
+                .host = !path || streq(path, "/"),
+                /* a test hook: exercise the resolver used on kernels < 5.6 */
+                .no_openat2 = !isempty(getenv("NODEINIT_NO_OPENAT2")),
+        };
+        return 0;
+}
+
+void fs_root_done(FsRoot *r) {
+        safe_close(r->fd);
+        free(r->path);
+        *r = (FsRoot) { .fd = -EBADF };
+}
+
+/* ---- resolution inside the root ---------------------------------------- */
+
+#define MAX_SYMLINKS 40
+#define MAX_DEPTH 256
+
+/* Walks path from the root one component at a time: every component is
+ * opened with O_NOFOLLOW, a symlink is read and its target spliced into the
+ * rest of the path (an absolute target restarts at the root), ".." never
+ * climbs above the root. */
+static int open_fallback(const FsRoot *r, const char *path, int flags, mode_t mode) {
+        int stack[MAX_DEPTH];
+        size_t depth = 0;
+        unsigned links = 0;
+        _cleanup_free_ char *rest = strdup(path);
+        int ret = -EINVAL;
+
+        if (!rest)
+                return -ENOMEM;
+
+        stack[depth++] = fcntl(r->fd, F_DUPFD_CLOEXEC, 3);
+        if (stack[0] < 0)
+                return -errno;
+
+        char *p = rest;
+        for (;;) {
+                while (*p == '/')
+                        p++;
+                if (!*p) {
+                        /* the path names a directory we hold */
+                        ret = openat(stack[depth - 1], ".", flags | O_CLOEXEC, mode);
+                        ret = ret < 0 ? -errno : ret;
+                        break;
+                }
+                char *slash = strchr(p, '/');
+                bool last = !slash || !slash[strspn(slash, "/")];
+                if (slash)
+                        *slash = 0;
+                char *next = slash ? slash + 1 : p + strlen(p);
+
+                if (streq(p, ".")) {
+                        p = next;
+                        continue;
+                }
+                if (streq(p, "..")) {
+                        if (depth > 1)
+                                safe_close(stack[--depth]);
+                        p = next;
+                        continue;
+                }
+
+                int top = stack[depth - 1];
+                struct stat st;
+                if (fstatat(top, p, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno == ENOENT && last) {
+                                ret = openat(top, p, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+                                ret = ret < 0 ? -errno : ret;
+                        } else
+                                ret = -errno;
+                        break;
+                }
+
+                if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+                        char target[PATH_MAX];
+                        if (++links > MAX_SYMLINKS) {
+                                ret = -ELOOP;
+                                break;
+                        }
+                        ssize_t l = readlinkat(top, p, target, sizeof target - 1);
+                        if (l < 0) {
+                                ret = -errno;
+                                break;
+                        }
+                        target[l] = 0;
+                        if (target[0] == '/')
+                                while (depth > 1)
+                                        safe_close(stack[--depth]);
+                        char *nrest;
+                        if (asprintf(&nrest, "%s/%s", target, next) < 0) {
+                                ret = -ENOMEM;
+                                break;
+                        }
+                        free(rest);
+                        rest = p = nrest;
+                        continue;
+                }
+
+                if (last) {
+                        ret = openat(top, p, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+                        ret = ret < 0 ? -errno : ret;
+                        break;
+                }
+                if (!S_ISDIR(st.st_mode)) {
+                        ret = -ENOTDIR;
+                        break;
+                }
+                if (depth >= MAX_DEPTH) {
+                        ret = -ENAMETOOLONG;
+                        break;
+                }
+                int fd = openat(top, p, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        ret = -errno;
+                        break;
+                }
+                stack[depth++] = fd;
+                p = next;
+        }
+
+        while (depth > 0)
+                safe_close(stack[--depth]);
+        return ret;
+}
+
+int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode) {
+        if (!r->no_openat2) {
+                struct open_how how = {
+                        .flags = (uint64_t) (flags | O_CLOEXEC),
+                        .mode = (flags & O_CREAT) ? mode : 0,
+                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                };
+                const char *rel = path + strspn(path, "/");
+                long fd = syscall(SYS_openat2, r->fd, *rel ? rel : ".", &how, sizeof how);
+                if (fd >= 0)
+                        return (int) fd;
+                if (errno != ENOSYS && errno != EPERM) /* EPERM: seccomp filters of old runtimes */
+                        return -errno;
+        }
+        return open_fallback(r, path, flags, mode);
+}
+
+/* "/a/b/c" → parent "/a/b", base "c". */
+static int split_path(const char *path, char **ret_dir, const char **ret_base) {
+        const char *slash = strrchr(path, '/');
+        if (!slash || !slash[1] || streq(slash + 1, ".") || streq(slash + 1, ".."))
+                return -EINVAL;
+        char *d = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        if (!d)
+                return -ENOMEM;
+        *ret_dir = d;
+        *ret_base = slash + 1;
+        return 0;
+}
+
+static int read_fd(int fd, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_(buf_done) Buf b = {};
+        for (;;) {
+                int r = buf_reserve(&b, 16384);
+                if (r < 0)
+                        return r;
+                ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (n == 0)
+                        break;
+                b.len += (size_t) n;
+                b.data[b.len] = 0;
+                if (b.len > max)
+                        return -EFBIG;
+        }
+        *ret = buf_steal(&b, ret_size);
+        return *ret ? 0 : -ENOMEM;
+}
+
+#define FS_READ_MAX (64U * 1024U * 1024U)
+
+int fs_stat_node(const FsRoot *r, const char *path, bool want_content, PlanNode *ret) {
+        _cleanup_free_ char *dir = NULL;
+        const char *base;
+        int q;
+
+        *ret = (PlanNode) { .kind = PLAN_NODE_ABSENT };
+        q = split_path(path, &dir, &base);
+        if (q < 0)
+                return q;
+
+        _cleanup_close_ int dfd = fs_open(r, dir, O_PATH | O_DIRECTORY, 0);
+        if (dfd == -ENOENT || dfd == -ENOTDIR)
+                return 0;
+        if (dfd < 0)
+                return dfd;
+
+        struct stat st;
+        if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : -errno;
+
+        ret->mode = st.st_mode & 07777;
+        ret->uid = st.st_uid;
+        ret->gid = st.st_gid;
+        if (S_ISLNK(st.st_mode)) {
+                char t[16];
+                ssize_t l = readlinkat(dfd, base, t, sizeof t - 1);
+                ret->kind = l == 9 && memcmp(t, "/dev/null", 9) == 0 ? PLAN_NODE_NULL : PLAN_NODE_OTHER;
+        } else if (S_ISCHR(st.st_mode))
+                ret->kind = PLAN_NODE_NULL;
+        else if (S_ISDIR(st.st_mode))
+                ret->kind = PLAN_NODE_DIRECTORY;
+        else if (S_ISREG(st.st_mode))
+                ret->kind = PLAN_NODE_REGULAR;
+        else
+                ret->kind = PLAN_NODE_OTHER;
+
+        ret->size = ret->kind == PLAN_NODE_REGULAR ? (size_t) st.st_size : 0;
+        if (ret->kind == PLAN_NODE_REGULAR && want_content) {
+                _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+                if (fd < 0)
+                        return -errno;
+                q = read_fd(fd, FS_READ_MAX, &ret->content, &ret->size);
+                if (q < 0)
+                        return q;
+        }
+        return 0;
+}
+
+int fs_read_file(const FsRoot *r, const char *path, size_t max, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = fs_open(r, path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
+        if (fd < 0)
+                return fd;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        return read_fd(fd, max, ret, ret_size);
+}
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char * const *) a, *(char * const *) b);
+}
+
+int fs_list_files(const FsRoot *r, const char *dir, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        int fd = fs_open(r, dir, O_RDONLY | O_DIRECTORY, 0);
+
+        *ret = NULL;
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return 0;
+        if (fd < 0)
+                return fd;
+
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        for (struct dirent *de; (de = readdir(d));) {
+                struct stat st;
+                if (de->d_name[0] == '.')
+                        continue; /* also our own temp files */
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+                        continue;
+                if (strv_extend(&l, de->d_name) < 0) {
+                        closedir(d);
+                        return -ENOMEM;
+                }
+        }
+        closedir(d);
+        if (l)
+                qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* ---- the batch ---------------------------------------------------------- */
+
+typedef struct DirEntry {
+        char *path;
+        int fd;
+        bool dirty;      /* an entry was added, replaced or removed: fsync it */
+} DirEntry;
+
+typedef struct Batch {
+        const FsRoot *root;
+        DirEntry *dirs;
+        size_t n_dirs;
+} Batch;
+
+static void batch_done(Batch *b) {
+        for (size_t i = 0; i < b->n_dirs; i++) {
+                free(b->dirs[i].path);
+                safe_close(b->dirs[i].fd);
+        }
+        free(b->dirs);
+}
+
+static DirEntry *batch_find(Batch *b, const char *path) {
+        for (size_t i = 0; i < b->n_dirs; i++)
+                if (streq(b->dirs[i].path, path))
+                        return b->dirs + i;
+        return NULL;
+}
+
+static int batch_add(Batch *b, const char *path, int fd, DirEntry **ret) {
+        DirEntry *n = realloc(b->dirs, sizeof(DirEntry) * (b->n_dirs + 1));
+        if (!n) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        b->dirs = n;
+        char *p = strdup(path);
+        if (!p) {
+                safe_close(fd);
+                return -ENOMEM;
+        }
+        b->dirs[b->n_dirs] = (DirEntry) { .path = p, .fd = fd };
+        *ret = b->dirs + b->n_dirs++;
+        return 0;
+}
+
+/* The directory at path, made (0755, like mkdir -p) with its parents if
+ * missing. The returned entry stays valid until the next batch_dir() call. */
+static int batch_dir(Batch *b, const char *path, DirEntry **ret) {
+        DirEntry *e = batch_find(b, path);
+        if (e) {
+                *ret = e;
+                return 0;
+        }
+
+        int fd = fs_open(b->root, path, O_RDONLY | O_DIRECTORY, 0);
+        if (fd == -ENOENT) {
+                _cleanup_free_ char *parent = NULL;
+                const char *base;
+                int r = split_path(path, &parent, &base);
+                if (r < 0)
+                        return r;
+                DirEntry *pe;
+                r = batch_dir(b, parent, &pe);
+                if (r < 0)
+                        return r;
+                if (mkdirat(pe->fd, base, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                pe->dirty = true;
+                fd = fs_open(b->root, path, O_RDONLY | O_DIRECTORY, 0);
+        }
+        if (fd < 0)
+                return fd;
+        return batch_add(b, path, fd, ret);
+}
+
+typedef struct Pending {
+        int dir;          /* index into Batch.dirs */
+        const char *base;
+        char tmp[NAME_MAX + 1];
+        int fd;           /* temp file, until fsync */
+        bool rename;      /* tmp → base */
+        bool unlink;      /* base goes (unmask) */
+} Pending;
+
+static void temp_name(const char *base, char *buf, size_t size) {
+        /* fixed per target, so a temp left by a killed run is found and
+         * replaced by the next one; a dot file, so globs skip it */
+        if (strlen(base) + strlen(".#.nodeinit") < size)
+                snprintf(buf, size, ".#%s.nodeinit", base);
+        else {
+                uint64_t h = 0xcbf29ce484222325ULL;
+                for (const char *p = base; *p; p++)
+                        h = (h ^ (unsigned char) *p) * 0x100000001b3ULL;
+                snprintf(buf, size, ".#%016llx.nodeinit", (unsigned long long) h);
+        }
+}
+
+static int write_all(int fd, const char *p, size_t n) {
+        while (n > 0) {
+                ssize_t w = write(fd, p, n);
+                if (w < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                p += w;
+                n -= (size_t) w;
+        }
+        return 0;
+}
+
+static bool same_content(int dfd, const char *base, const char *content, size_t size) {
+        _cleanup_close_ int fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        char buf[65536];
+        size_t off = 0;
+
+        if (fd < 0)
+                return false;
+        for (;;) {
+                ssize_t n = read(fd, buf, sizeof buf);
+                if (n < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return false;
+                }
+                if (n == 0)
+                        return off == size;
+                if ((size_t) n > size - off || memcmp(buf, content + off, (size_t) n) != 0)
+                        return false;
+                off += (size_t) n;
+        }
+}
+
+static FsOutcome fail(FsResult *res, int error, const char *what) {
+        *res = (FsResult) { .outcome = FS_FAILED, .error = error < 0 ? error : -EIO, .what = what };
+        return FS_FAILED;
+}
+
+static void prepare_write(Batch *b, const PlanFile *f, DirEntry *d, Pending *p, uid_t uid, gid_t gid, FsResult *res) {
+        struct stat st;
+        int dfd = d->fd;
+
+        /* a leftover of a killed run goes either way */
+        (void) unlinkat(dfd, p->tmp, 0);
+
+        if (fstatat(dfd, p->base, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISREG(st.st_mode) &&
+            (size_t) st.st_size == f->size && (st.st_mode & 07777) == f->mode && st.st_uid == uid && st.st_gid == gid &&
+            same_content(dfd, p->base, f->content, f->size)) {
+                res->outcome = FS_UNCHANGED;
+                return;
+        }
+        if (fstatat(dfd, p->base, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISDIR(st.st_mode)) {
+                fail(res, -EISDIR, "replacing a directory");
+                return;
+        }
+
+        int fd = openat(dfd, p->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0) {
+                fail(res, -errno, "creating the temp file");
+                return;
+        }
+        int q = write_all(fd, f->content, f->size);
+        const char *what = "writing";
+        if (q >= 0 && fchmod(fd, f->mode) < 0) {
+                q = -errno;
+                what = "setting the mode";
+        }
+        if (q >= 0 && (uid != geteuid() || gid != getegid()) && fchown(fd, uid, gid) < 0) {
+                q = -errno;
+                what = "setting the owner";
+        }
+        /* chown clears set-id bits: set the mode again */
+        if (q >= 0 && (f->mode & 06000) && fchmod(fd, f->mode) < 0) {
+                q = -errno;
+                what = "setting the mode";
+        }
+        if (q < 0) {
+                safe_close(fd);
+                (void) unlinkat(dfd, p->tmp, 0);
+                fail(res, q, what);
+                return;
+        }
+        p->fd = fd;
+        p->rename = true;
+        res->outcome = FS_WRITTEN;
+        (void) b;
+}
+
+static void prepare_mask(const PlanFile *f, DirEntry *d, Pending *p, FsResult *res) {
+        struct stat st;
+        char t[16];
+
+        (void) f;
+        (void) unlinkat(d->fd, p->tmp, 0);
+        if (fstatat(d->fd, p->base, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
+                if (S_ISLNK(st.st_mode)) {
+                        ssize_t l = readlinkat(d->fd, p->base, t, sizeof t - 1);
+                        if (l == 9 && memcmp(t, "/dev/null", 9) == 0) {
+                                res->outcome = FS_UNCHANGED;
+                                return;
+                        }
+                }
+                if (S_ISDIR(st.st_mode)) {
+                        fail(res, -EISDIR, "masking a directory");
+                        return;
+                }
+        }
+        if (symlinkat("/dev/null", d->fd, p->tmp) < 0) {
+                fail(res, -errno, "creating the mask link");
+                return;
+        }
+        p->rename = true;
+        res->outcome = FS_WRITTEN;
+}
+
+static void prepare_unmask(DirEntry *d, Pending *p, FsResult *res) {
+        struct stat st;
+
+        if (fstatat(d->fd, p->base, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                if (errno == ENOENT)
+                        res->outcome = FS_UNCHANGED;
+                else
+                        fail(res, -errno, "checking the mask");
+                return;
+        }
+        bool is_mask = (S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode);
+        if (S_ISLNK(st.st_mode)) {
+                char t[16];
+                ssize_t l = readlinkat(d->fd, p->base, t, sizeof t - 1);
+                is_mask = l == 9 && memcmp(t, "/dev/null", 9) == 0;
+        }
+        if (!is_mask) {
+                *res = (FsResult) { .outcome = FS_UNCHANGED, .what = "not a mask, left alone" };
+                return;
+        }
+        p->unlink = true;
+        res->outcome = FS_REMOVED;
+}
+
+static void make_dir(const PlanFile *f, DirEntry *d, const char *base, uid_t uid, gid_t gid, FsResult *res) {
+        if (mkdirat(d->fd, base, 0700) < 0) {
+                if (errno != EEXIST) {
+                        fail(res, -errno, "creating the directory");
+                        return;
+                }
+                struct stat st;
+                if (fstatat(d->fd, base, &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
+                        fail(res, -ENOTDIR, "creating the directory");
+                        return;
+                }
+                res->outcome = FS_UNCHANGED; /* an existing directory keeps its mode and owner */
+                return;
+        }
+        d->dirty = true;
+        _cleanup_close_ int fd = openat(d->fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, f->mode) < 0) {
+                fail(res, -errno, "setting the directory's owner and mode");
+                return;
+        }
+        res->outcome = FS_WRITTEN;
+}
+
+int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
+              bool durable, FsResult *results) {
+        _cleanup_(batch_done) Batch b = { .root = r };
+        _cleanup_free_ Pending *pend = new0(Pending, n);
+        int failures = 0;
+
+        if (!pend)
+                return -ENOMEM;
+
+        /* 1: temps written, modes and owners set, directories made */
+        for (size_t i = 0; i < n; i++) {
+                const PlanFile *f = files + i;
+                FsResult *res = results + i;
+                Pending *p = pend + i;
+                _cleanup_free_ char *dir = NULL;
+                DirEntry *d;
+                uid_t uid = 0;
+                gid_t gid = 0;
+                int q;
+
+                *res = (FsResult) {};
+                *p = (Pending) { .fd = -EBADF, .dir = -1 };
+
+                q = split_path(f->path, &dir, &p->base);
+                if (q < 0) {
+                        fail(res, q, "checking the path");
+                        continue;
+                }
+                if (f->action == PLAN_FILE_UNMASK) {
+                        _cleanup_close_ int dfd = fs_open(r, dir, O_PATH | O_DIRECTORY, 0);
+                        if (dfd == -ENOENT) {
+                                res->outcome = FS_UNCHANGED;
+                                continue;
+                        }
+                }
+                q = batch_dir(&b, dir, &d);
+                if (q < 0) {
+                        fail(res, q, "creating the parent directory");
+                        continue;
+                }
+                p->dir = (int) (d - b.dirs);
+                temp_name(p->base, p->tmp, sizeof p->tmp);
+
+                if ((f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) && f->owner) {
+                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : -ENOENT;
+                        if (q < 0) {
+                                fail(res, q, "resolving the owner");
+                                continue;
+                        }
+                }
+
+                switch (f->action) {
+                case PLAN_FILE_WRITE:
+                        prepare_write(&b, f, d, p, uid, gid, res);
+                        break;
+                case PLAN_FILE_MASK:
+                        prepare_mask(f, d, p, res);
+                        break;
+                case PLAN_FILE_UNMASK:
+                        prepare_unmask(d, p, res);
+                        break;
+                case PLAN_FILE_DIR:
+                        make_dir(f, d, p->base, uid, gid, res);
+                        break;
+                default:
+                        fail(res, -EINVAL, "unknown action");
+                }
+        }
+
+        /* 2: data on disk before any name points at it */
+        for (size_t i = 0; i < n; i++) {
+                Pending *p = pend + i;
+                if (p->fd < 0)
+                        continue;
+                if (durable && fsync(p->fd) < 0) {
+                        int e = -errno;
+                        p->rename = false;
+                        (void) unlinkat(b.dirs[p->dir].fd, p->tmp, 0);
+                        fail(results + i, e, "fsync");
+                }
+                p->fd = safe_close(p->fd);
+        }
+
+        /* 3: every rename and unlink */
+        for (size_t i = 0; i < n; i++) {
+                Pending *p = pend + i;
+                if (!p->rename && !p->unlink)
+                        continue;
+                DirEntry *d = b.dirs + p->dir;
+                int q = p->rename ? renameat(d->fd, p->tmp, d->fd, p->base) : unlinkat(d->fd, p->base, 0);
+                if (q < 0) {
+                        int e = -errno;
+                        if (p->rename)
+                                (void) unlinkat(d->fd, p->tmp, 0);
+                        fail(results + i, e, p->rename ? "renaming into place" : "removing the mask");
+                        continue;
+                }
+                d->dirty = true;
+        }
+
+        /* 4: each directory once */
+        for (size_t i = 0; durable && i < b.n_dirs; i++) {
+                if (!b.dirs[i].dirty || fsync(b.dirs[i].fd) >= 0)
+                        continue;
+                int e = -errno;
+                for (size_t j = 0; j < n; j++)
+                        if (pend[j].dir == (int) i && results[j].outcome != FS_FAILED &&
+                            results[j].outcome != FS_UNCHANGED)
+                                fail(results + j, e, "fsync of the directory");
+        }
+
+        for (size_t i = 0; i < n; i++)
+                failures += results[i].outcome == FS_FAILED;
+        return failures;
+}

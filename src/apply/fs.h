@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <sys/types.h>
+
+#include "plan/plan.h"
+#include "plan/planner.h"
+
+/* Everything apply writes goes through an FsRoot: the --root directory (or
+ * "/"), opened once. Every path is resolved inside it with
+ * openat2(RESOLVE_IN_ROOT) — or, where the kernel lacks it, component by
+ * component with O_NOFOLLOW and symlinks resolved by hand against the same
+ * root — so neither ".." nor an absolute symlink planted under the root
+ * leads out of it. */
+typedef struct FsRoot {
+        int fd;
+        char *path;        /* canonical path of the root ("/" for the host) */
+        bool host;         /* no --root */
+        bool no_openat2;   /* use the fallback resolver */
+} FsRoot;
+
+int fs_root_open(const char *path, FsRoot *ret);
+void fs_root_done(FsRoot *r);
+
+/* Opens path (absolute, taken relative to the root) inside the root. Returns
+ * the fd or a negative errno. */
+int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode);
+
+/* The PlanReader callbacks over this root (owner resolution comes from
+ * accounts.c). */
+int fs_stat_node(const FsRoot *r, const char *path, bool want_content, PlanNode *ret);
+int fs_list_files(const FsRoot *r, const char *dir, char ***ret);
+int fs_read_file(const FsRoot *r, const char *path, size_t max, char **ret, size_t *ret_size);
+
+typedef enum FsOutcome {
+        FS_WRITTEN,      /* created or replaced (also: masked, directory made) */
+        FS_UNCHANGED,    /* already as planned: not touched */
+        FS_REMOVED,      /* unmasked */
+        FS_FAILED,
+        _FS_OUTCOME_MAX,
+        _FS_OUTCOME_INVALID = -EINVAL,
+} FsOutcome;
+
+const char *fs_outcome_to_string(FsOutcome o) _const_;
+
+typedef struct FsResult {
+        FsOutcome outcome;
+        int error;           /* FAILED: negative errno */
+        const char *what;    /* FAILED: the operation ("creating the parent directory", "fsync", ...);
+                              * UNCHANGED: why, when not simply equal ("not a mask") */
+} FsResult;
+
+typedef int (*FsOwnerFn)(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid);
+
+/* Applies the file entries of a plan in one batch: every changed file is
+ * written to a temp file next to it (mode and owner set before anything is
+ * renamed), then all temps are fsync()ed, then renamed into place, then
+ * each touched directory is fsync()ed once. Unchanged files (same bytes,
+ * mode, owner) are not touched. One entry failing does not stop the others.
+ * results has n entries. Returns the number of failures. */
+int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
+              bool durable, FsResult *results);

@@ -1,4 +1,0 @@
-/* SPDX-License-Identifier: Apache-2.0 */
-/* keeps the convenience library non-empty until its stage lands */
-extern int nodeinit_apply_placeholder;
-int nodeinit_apply_placeholder;

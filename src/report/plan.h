@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdio.h>
+
+#include "apply/apply.h"
+#include "plan/plan.h"
+#include "report/diag.h"
+
+/* Unified diff (3 lines of context) of two texts, both labelled path, as
+ * `diff -u` prints it. Binary content (NUL bytes or invalid UTF-8) gives a
+ * one-line note instead. Empty string when equal. */
+int unified_diff(const char *path, const char *a, size_t an, const char *b, size_t bn, char **ret);
+
+/* The dry-run view: what would change, file by file, with diffs (secret
+ * files: "(content hidden)"), users, units, discovery, scripts, issues. */
+int report_plan_text(FILE *f, const Plan *p, bool verbose);
+int report_plan_json(FILE *f, const Plan *p);
+
+/* After apply: what was done, what failed and why, and a summary line
+ * (which says "nothing changed" on an idempotent rerun). */
+int report_apply_text(FILE *f, const Plan *p, const ApplyResult *r, bool verbose);
+int report_apply_json(FILE *f, const Plan *p, const ApplyResult *r);
+
+/* Diagnostics as FILE:LINE:COL: KIND: MESSAGE lines. */
+void report_diags_text(FILE *f, const char *path, const DiagList *l);
