@@ -120,6 +120,25 @@ with Double({"/ud": (200, CC)}, fail_first=2) as d:
     rc, out, err = run("url:file:///etc/passwd")
     t.check("url: only http(s)", rc == 2, (rc, err))
 
+# --- TLS is verified: a self-signed server is refused at once, not retried ---
+import shutil  # noqa: E402
+import ssl  # noqa: E402
+import subprocess  # noqa: E402
+if shutil.which("openssl"):
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", f"{T}/key.pem", "-out", f"{T}/cert.pem"],
+                   check=True, capture_output=True)
+    with Double({"/ud": (200, CC)}) as d:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(f"{T}/cert.pem", f"{T}/key.pem")
+        d.server.socket = ctx.wrap_socket(d.server.socket, server_side=True)
+        https = d.url.replace("http://", "https://")
+        rc, out, err = run(f"url:{https}ud", "--timeout=60")
+        t.check("https: self-signed certificate refused", rc == 1 and "certificate" in err.lower(), (rc, err))
+        t.check("https: not retried", len(d.hits) == 0 and "Waiting" not in err, (d.hits, err))
+else:
+    print("# openssl not installed: TLS checks skipped")
+
 # --- kernel command line ---
 with Double({"/cc": (200, CC)}) as d:
     write(f"{T}/cmdline", f"BOOT_IMAGE=/vmlinuz root=/dev/sda1 cloud-config-url=http://wrong/ cloud_config_url={d.url}cc quiet\n")
