@@ -90,7 +90,6 @@ void plan_done(Plan *p) {
         for (size_t i = 0; i < p->n_scripts; i++) {
                 free(p->scripts[i].content);
                 free(p->scripts[i].interpreter);
-                free(p->scripts[i].path);
                 free(p->scripts[i].origin);
         }
         free(p->scripts);

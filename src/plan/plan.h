@@ -114,7 +114,6 @@ typedef struct PlanScript {
         char *content;        /* substituted script text; secret */
         size_t size;
         char *interpreter;    /* from the #! line */
-        char *path;           /* where it is saved: <workspace>/scripts/<hash> (also a PlanFile) */
         char *origin;         /* "user-data", "part 2" */
 } PlanScript;
 
