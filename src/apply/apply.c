@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "apply/apply.h"
+#include "apply/discovery.h"
 #include "basic/log.h"
 
 static const char * const apply_status_table[_APPLY_STATUS_MAX] = {
@@ -236,16 +237,41 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
 }
 
 static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
+        _cleanup_(http_client_freep) HttpClient *http = NULL;
+        DiscoveryOptions o = {};
+        int r;
+
         (void) ctx;
-        /* LEAD: call site for apply/discovery.h (issue 5) — register /
-         * check each p->discovery[i] here once that API lands. Until then
-         * the step is reported, not silently dropped. */
+        if (p->n_discovery == 0)
+                return 0;
+
+        r = http_client_new(&http);
         for (size_t i = 0; i < p->n_discovery; i++) {
-                int r = apply_result_add(res, "discovery", p->discovery[i].url,
-                                         discovery_kind_to_string(p->discovery[i].kind), APPLY_SKIPPED,
-                                         "discovery is not available in this build");
-                if (r < 0)
-                        return r;
+                const PlanDiscovery *d = p->discovery + i;
+                const char *kind = discovery_kind_to_string(d->kind);
+                _cleanup_(discovery_result_done) DiscoveryResult dr = {};
+
+                if (r < 0) {
+                        r = apply_result_add(res, "discovery", d->url, kind, APPLY_FAILED, "no HTTP client: %s",
+                                             strerror(-r));
+                        if (r < 0)
+                                return r;
+                        r = -ENOSYS;
+                        continue;
+                }
+                int q = discovery_run(http, d, &o, &dr);
+                if (q == -ENOMEM)
+                        return q;
+                if (q < 0)
+                        q = apply_result_add(res, "discovery", d->url, kind, APPLY_FAILED, "%s", strerror(-q));
+                else
+                        q = apply_result_add(res, "discovery", d->url, kind,
+                                             !dr.ok ? APPLY_FAILED :
+                                             dr.status == DISCOVERY_UNCHANGED ? APPLY_UNCHANGED : APPLY_DONE,
+                                             "%s%s%s", discovery_status_to_string(dr.status),
+                                             dr.message ? ": " : "", strempty(dr.message));
+                if (q < 0)
+                        return q;
         }
         return 0;
 }
