@@ -27,6 +27,7 @@ disabled (403 everywhere); --fail-first N (first N requests get
 closed without an answer; drops come before fails); --fail-skip N (both
 windows start after N good requests: failures mid-run); --delay-start S (the port is bound but does not
 listen for S seconds, so connections are refused: a late network);
+--listen-when FILE (the same, until FILE exists);
 --slow S (each answer delayed); --token-ttl S (cap on token lifetime);
 --expire-tokens-after N (every issued token is invalidated after N
 token-authenticated GETs: deterministic expiry mid-run).
@@ -340,6 +341,8 @@ def main():
     ap.add_argument("--fail-skip", type=int, default=0,
                     help="answer the first N requests normally before --drop-first/--fail-first apply")
     ap.add_argument("--delay-start", type=float, default=0, help="refuse connections for S seconds")
+    ap.add_argument("--listen-when", metavar="FILE",
+                    help="refuse connections until FILE exists (a late network a test controls)")
     ap.add_argument("--slow", type=float, default=0, help="delay every answer by S seconds")
     ap.add_argument("--stats-file")
     ap.add_argument("--log")
@@ -363,6 +366,9 @@ def main():
         os.replace(tmp, args.port_file)
     if args.delay_start:
         time.sleep(args.delay_start)
+    if args.listen_when:
+        while not os.path.exists(args.listen_when):
+            time.sleep(0.01)
     server.server_activate()
     try:
         server.serve_forever(poll_interval=0.05)

@@ -111,6 +111,30 @@ def run(*args, env=None, timeout=120):
     return p.returncode, out, p.stderr
 
 
+def run_until(trigger_text, on_trigger, *args, env=None, timeout=120):
+    """Runs `nodeinit metadata ARGS`; calls on_trigger() once its stderr shows
+    trigger_text (or when it ends). Returns (rc, parsed JSON or None, stderr)."""
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.Popen([nodeinit_binary(), "metadata"] + list(args), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=e)
+    _live.add(p)
+    err = []
+    fired = False
+    for line in p.stderr:
+        err.append(line)
+        if not fired and trigger_text in line:
+            fired = True
+            on_trigger()
+    if not fired:
+        on_trigger()
+    out_text = p.stdout.read()
+    rc = p.wait(timeout=timeout)
+    _live.discard(p)
+    out = json.loads(out_text) if rc == 0 else None
+    return rc, out, "".join(err)
+
+
 class Checker:
     def __init__(self):
         self.failed = 0

@@ -6,12 +6,13 @@ import base64
 import gzip
 import os
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "../..")),
                                 "tests", "imds"))
-from imdstest import Checker, Sim, run, skip_unless_metadata_verb  # noqa: E402
+from imdstest import Checker, Sim, run, run_until, skip_unless_metadata_verb  # noqa: E402
 
 skip_unless_metadata_verb()
 t = Checker()
@@ -124,9 +125,11 @@ with Sim("--mode", "v2-required", nodes=nodes) as s:
             out["private_ipv6"] is None and out["ssh_keys"]["count"] == 0, out)
     t.check("sparse node: 404s are not errors", st["status"].get("404", 0) == 3, st["status"])
 
-# Late network: nothing listens for a while (connection refused), then IMDS appears.
-with Sim("--mode", "v2-required", "--delay-start", "1.5") as s:
-    rc, out, err = run(f"ec2:{s.url}", "--timeout=60")
+# Late network: nothing listens (connection refused) until nodeinit has said it
+# is waiting; then IMDS appears. Driven by nodeinit's own output, not by time.
+with tempfile.TemporaryDirectory(prefix="nit-late-") as d, \
+        Sim("--mode", "v2-required", "--listen-when", f"{d}/go") as s:
+    rc, out, err = run_until("Waiting:", lambda: open(f"{d}/go", "w").close(), f"ec2:{s.url}", "--timeout=120")
     st = s.stats()
     t.check("late IMDS: exit 0", rc == 0, err)
     ok_full("late IMDS", out, st)
