@@ -16,9 +16,8 @@ typedef enum DiscoveryStatus {
         DISCOVERY_REGISTERED,           /* etcd 0.4: created or updated our entry */
         DISCOVERY_UNCHANGED,            /* etcd 0.4: our entry was already there */
         DISCOVERY_OPEN,                 /* v2: token fine, room for this node */
-        DISCOVERY_COMPLETE,             /* v2: full, and this member is one of them (etcd will use its data dir) */
         DISCOVERY_FULL,                 /* v2: full without us: proxy or exit, per discovery_fallback */
-        DISCOVERY_SELF_REGISTERED,      /* v2: our member ID is there, cluster not full: a fresh data dir is refused */
+        DISCOVERY_SELF_REGISTERED,      /* v2: our member ID is among the members: fine with etcd's data dir, refused with a fresh one */
         DISCOVERY_DUPLICATE,            /* v2: our name or peer URL is registered under another ID */
         DISCOVERY_NO_TOKEN,             /* v2: <url>/_config/size not found */
         DISCOVERY_BAD_RESPONSE,         /* not an etcd v2 keys API, or a bad size */
