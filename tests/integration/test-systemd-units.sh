@@ -155,6 +155,24 @@ check "no 60 s wait" test "$(awk -F'\t' '$2 == "total" { print $3 }' "$S/time")"
 usermgr_systemctl "$S/um" stop blocker.service
 check "after.service ran once the blocker ended" wait_file "$OUT/after"
 
+# the real thing: the driver runs inside a unit (as nodeinit in its boot
+# unit) and starts a unit ordered after that very unit; found by GetUnitByPID
+cat > "$R/nit-self.service" <<EOF
+[Service]
+Type=oneshot
+ExecStart=$DRIVER --address $USERMGR_ADDRESS --timeout-ms 60000 late.service:start
+StandardOutput=file:$OUT/self.res
+StandardError=file:$OUT/self.err
+EOF
+printf '[Unit]\nAfter=nit-self.service\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c "echo late > %s/late"\n' \
+        "$OUT" > "$R/late.service"
+timeout 30 env XDG_RUNTIME_DIR="$USERMGR_XDG_RUNTIME_DIR" systemctl --user start nit-self.service
+check "inside its own unit: no deadlock" test $? -eq 0
+sed 's/^/    # /' "$OUT/self.res"
+check "job ordered after our own unit: queued" \
+        grep -qE "^start	late.service	queued	.*waits for nit-self.service" "$OUT/self.res"
+check "it ran once our unit finished" wait_file "$OUT/late"
+
 # --- 10. scripts run with their own interpreter, saved in the workspace
 ROOT=$S/root
 mkdir -p "$ROOT"
