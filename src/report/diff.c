@@ -114,12 +114,13 @@ int unified_diff(const char *path, const char *a, size_t an, const char *b, size
                         if (i < ma && j < mb && line_eq(la + pre + i, lb + pre + j)) {
                                 ops[nops++] = (Op) { ' ', pre + i, pre + j };
                                 i++, j++;
-                        } else if (j < mb && (i == ma || t[i * w + j + 1] >= t[(i + 1) * w + j])) {
-                                ops[nops++] = (Op) { '+', pre + i, pre + j };
-                                j++;
-                        } else {
+                        } else if (i < ma && (j == mb || t[(i + 1) * w + j] >= t[i * w + j + 1])) {
+                                /* deletions first, as diff -u */
                                 ops[nops++] = (Op) { '-', pre + i, pre + j };
                                 i++;
+                        } else {
+                                ops[nops++] = (Op) { '+', pre + i, pre + j };
+                                j++;
                         }
                 }
         } else {

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "basic/strv.h"
+#include "plan/planner.h"
+
+/* The planner against an in-memory tree: no filesystem involved. */
+
+typedef struct FakeNode {
+        const char *path;
+        PlanNodeKind kind;
+        const char *content;
+        mode_t mode;
+} FakeNode;
+
+typedef struct Fake {
+        FakeNode nodes[32];
+        size_t n;
+} Fake;
+
+static int fake_stat(void *userdata, const char *path, bool want_content, PlanNode *ret) {
+        Fake *f = userdata;
+        *ret = (PlanNode) { .kind = PLAN_NODE_ABSENT };
+        for (size_t i = 0; i < f->n; i++)
+                if (streq(f->nodes[i].path, path)) {
+                        ret->kind = f->nodes[i].kind;
+                        ret->mode = f->nodes[i].mode;
+                        if (f->nodes[i].content) {
+                                ret->size = strlen(f->nodes[i].content);
+                                if (want_content)
+                                        ret->content = strdup(f->nodes[i].content);
+                        }
+                        return 0;
+                }
+        return 0;
+}
+
+static int fake_list(void *userdata, const char *dir, char ***ret) {
+        Fake *f = userdata;
+        size_t l = strlen(dir);
+        *ret = NULL;
+        for (size_t i = 0; i < f->n; i++)
+                if (strneq(f->nodes[i].path, dir, l) && f->nodes[i].path[l] == '/' &&
+                    !strchr(f->nodes[i].path + l + 1, '/') && f->nodes[i].kind == PLAN_NODE_REGULAR)
+                        assert_int_equal(strv_extend(ret, f->nodes[i].path + l + 1), 0);
+        return 0;
+}
+
+static int fake_owner(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid) {
+        (void) userdata;
+        if (streq(owner, "core:") || streq(owner, "core") || streq(owner, "core:core")) {
+                *ret_uid = 500;
+                *ret_gid = 500;
+                return 0;
+        }
+        return -ENOENT;
+}
+
+static void fake_add(Fake *f, const char *path, PlanNodeKind kind, const char *content, mode_t mode) {
+        f->nodes[f->n++] = (FakeNode) { path, kind, content, mode };
+}
+
+typedef struct Run {
+        CloudConfig c;
+        Plan plan;
+} Run;
+
+static void run_done(Run *r) {
+        plan_done(&r->plan);
+        cloud_config_done(&r->c);
+}
+
+static void run_plan(Run *run, const char *yaml, Fake *fake, const char *public4, const char *private4,
+                     const char *md_hostname) {
+        DiagList d = {};
+        *run = (Run) {};
+        if (yaml) {
+                assert_int_equal(cloud_config_parse(yaml, strlen(yaml), &run->c, &d), 0);
+                diag_list_done(&d);
+        }
+        const ConfigCloudConfig *ccs[] = { &run->c.cc };
+        PlanReader rd = { fake_stat, fake_list, fake_owner, fake };
+        PlanInput in = {
+                .configs = ccs,
+                .n_configs = yaml ? 1 : 0,
+                .addresses = { [PLAN_PUBLIC_IPV4] = public4, [PLAN_PRIVATE_IPV4] = private4 },
+                .metadata_hostname = md_hostname,
+                .current_hostname = "oldname",
+                .reader = &rd,
+        };
+        assert_int_equal(plan_build(&in, &run->plan), 0);
+}
+
+static const PlanFile *file(const Plan *p, const char *path) {
+        const PlanFile *f = plan_find_file(p, path);
+        if (!f)
+                fail_msg("no plan entry for %s", path);
+        return f;
+}
+
+static const char *seed = "#cloud-config\n\ncoreos:\n  etcd:\n"
+                          "    discovery: https://discovery.etcd.io/4776a05c20897e83560b40a03c62918a\n"
+                          "    addr: 10.0.0.5:4001\n    peer-addr: 10.0.0.5:7001\n"
+                          "  units:\n    - name: etcd.service\n      command: start\n"
+                          "    - name: fleet.service\n      command: start\n";
+
+static void test_seed(void **state) {
+        Fake fake = {};
+        Run run;
+        run_plan(&run, seed, &fake, "54.1.2.3", "10.0.0.5", "ip-10-0-0-5.ec2.internal");
+
+        const Plan *p = &run.plan;
+        assert_string_equal(p->hostname, "ip-10-0-0-5");
+        assert_int_equal(p->n_files, 3);
+        assert_string_equal(p->files[0].path, "/etc/hostname");
+        assert_string_equal(p->files[0].content, "ip-10-0-0-5\n");
+        assert_string_equal(p->files[1].path, "/etc/environment");
+        assert_string_equal(p->files[1].content, "COREOS_PRIVATE_IPV4=10.0.0.5\nCOREOS_PUBLIC_IPV4=54.1.2.3\n");
+        assert_string_equal(p->files[2].path, "/run/systemd/system/etcd.service.d/20-cloudinit.conf");
+        assert_int_equal(p->files[2].mode, 0644);
+        assert_int_equal(p->files[2].change, PLAN_CHANGE_CREATE);
+
+        /* coreos.units first, then the drop-in's unit */
+        assert_int_equal(p->n_units, 3);
+        assert_string_equal(p->units[0].name, "etcd.service");
+        assert_int_equal(p->units[0].command, UNIT_COMMAND_START);
+        assert_string_equal(p->units[1].name, "fleet.service");
+        assert_string_equal(p->units[2].name, "etcd.service");
+        assert_int_equal(p->units[2].command, _UNIT_COMMAND_INVALID);
+        assert_true(p->units[2].changed);
+        assert_true(p->units[2].runtime);
+
+        assert_int_equal(p->n_discovery, 1);
+        assert_int_equal(p->discovery[0].kind, DISCOVERY_ETCD);
+        assert_string_equal(p->discovery[0].peer_addr, "10.0.0.5:7001");
+        assert_int_equal(p->n_issues, 0);
+        run_done(&run);
+}
+
+static void test_unchanged(void **state) {
+        Fake fake = {};
+        fake_add(&fake, "/etc/hostname", PLAN_NODE_REGULAR, "ip-10-0-0-5\n", 0644);
+        fake_add(&fake, "/etc/environment", PLAN_NODE_REGULAR, "COREOS_PRIVATE_IPV4=10.0.0.5\n", 0644);
+        fake_add(&fake, "/run/systemd/system/etcd.service.d/20-cloudinit.conf", PLAN_NODE_REGULAR,
+                 "[Service]\nEnvironment=\"ETCD_ADDR=10.0.0.5:4001\"\n"
+                 "Environment=\"ETCD_DISCOVERY=https://discovery.etcd.io/4776a05c20897e83560b40a03c62918a\"\n"
+                 "Environment=\"ETCD_PEER_ADDR=10.0.0.5:7001\"\n", 0644);
+        Run run;
+        run_plan(&run, seed, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        for (size_t i = 0; i < run.plan.n_files; i++)
+                assert_int_equal(run.plan.files[i].change, PLAN_CHANGE_NONE);
+        assert_false(run.plan.units[2].changed);
+        run_done(&run);
+
+        /* mode differs: changed */
+        fake.nodes[0].mode = 0600;
+        run_plan(&run, seed, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(file(&run.plan, "/etc/hostname")->change, PLAN_CHANGE_UPDATE);
+        run_done(&run);
+}
+
+static void test_hostname_precedence(void **state) {
+        Fake fake = {};
+        Run run;
+        run_plan(&run, "#cloud-config\nhostname: mine\n", &fake, NULL, NULL, "theirs.example.com");
+        assert_string_equal(run.plan.hostname, "mine");
+        run_done(&run);
+
+        /* a metadata value that is not a host name is refused, not echoed */
+        run_plan(&run, NULL, &fake, NULL, NULL, "evil\nname");
+        assert_null(run.plan.hostname);
+        assert_int_equal(plan_count_errors(&run.plan), 1);
+        assert_null(strstr(run.plan.issues[0].message, "evil"));
+        run_done(&run);
+}
+
+static void test_update_base(void **state) {
+        Fake fake = {};
+        Run run;
+        /* no base at all: not an error (coreos-cloudinit failed) */
+        run_plan(&run, "#cloud-config\ncoreos:\n  update:\n    group: beta\n", &fake, NULL, NULL, NULL);
+        assert_string_equal(file(&run.plan, "/etc/coreos/update.conf")->content, "GROUP=beta\n");
+        assert_string_equal(run.plan.units[0].name, "update-engine.service");
+        assert_int_equal(run.plan.units[0].command, UNIT_COMMAND_RESTART);
+        run_done(&run);
+
+        fake_add(&fake, "/usr/share/coreos/update.conf", PLAN_NODE_REGULAR, "GROUP=stable\nSERVER=x\n", 0644);
+        run_plan(&run, "#cloud-config\ncoreos:\n  update:\n    group: beta\n", &fake, NULL, NULL, NULL);
+        assert_string_equal(file(&run.plan, "/etc/coreos/update.conf")->content, "GROUP=beta\nSERVER=x\n");
+        run_done(&run);
+
+        fake_add(&fake, "/etc/coreos/update.conf", PLAN_NODE_REGULAR, "GROUP=alpha\n", 0644);
+        run_plan(&run, "#cloud-config\ncoreos:\n  update:\n    group: beta\n    reboot_strategy: \"off\"\n", &fake,
+                 NULL, NULL, NULL);
+        assert_string_equal(file(&run.plan, "/etc/coreos/update.conf")->content, "GROUP=beta\nREBOOT_STRATEGY=off\n");
+        const PlanFile *mask = file(&run.plan, "/run/systemd/system/locksmithd.service");
+        assert_int_equal(mask->action, PLAN_FILE_MASK);
+        assert_string_equal(run.plan.units[0].name, "locksmithd.service");
+        assert_true(run.plan.units[0].mask);
+        assert_int_equal(run.plan.units[0].command, UNIT_COMMAND_STOP);
+        run_done(&run);
+}
+
+static void test_failures_are_independent(void **state) {
+        Fake fake = {};
+        Run run;
+        run_plan(&run, "#cloud-config\nwrite_files:\n  - path: /etc/a\n    content: x\n"
+                       "coreos:\n  etcd2:\n    name: \"bad\\nname\"\n  fleet:\n    public_ip: 1.2.3.4\n",
+                 &fake, "1.2.3.4\nX=1", NULL, NULL);
+        /* the etcd2 drop-in and the bad address are reported ... */
+        assert_int_equal(plan_count_errors(&run.plan), 2);
+        bool named = false;
+        for (size_t i = 0; i < run.plan.n_issues; i++)
+                named = named || strstr(run.plan.issues[i].message, "\"name\"");
+        assert_true(named);
+        /* ... and everything else is still planned */
+        file(&run.plan, "/etc/a");
+        file(&run.plan, "/run/systemd/system/fleet.service.d/20-cloudinit.conf");
+        assert_null(plan_find_file(&run.plan, "/run/systemd/system/etcd2.service.d/20-cloudinit.conf"));
+        assert_null(plan_find_file(&run.plan, "/etc/environment"));
+        run_done(&run);
+}
+
+static void test_environment_left_to_write_files(void **state) {
+        Fake fake = {};
+        Run run;
+        run_plan(&run, "#cloud-config\nwrite_files:\n  - path: //etc/./environment\n    content: A=1\n", &fake,
+                 "1.2.3.4", NULL, NULL);
+        assert_int_equal(run.plan.n_files, 1);
+        assert_string_equal(run.plan.files[0].content, "A=1");
+        run_done(&run);
+}
+
+static void test_write_files(void **state) {
+        Fake fake = {};
+        Run run;
+        run_plan(&run, "#cloud-config\nwrite_files:\n"
+                       "  - path: /etc/b64\n    encoding: b64\n    content: aGVsbG8=\n    permissions: '0600'\n"
+                       "  - path: /etc/own\n    owner: core:core\n    permissions: 744\n    content: x\n"
+                       "  - path: /etc/own\n    content: last wins\n",
+                 &fake, NULL, NULL, NULL);
+        const PlanFile *f = file(&run.plan, "/etc/b64");
+        assert_string_equal(f->content, "hello");
+        assert_int_equal(f->mode, 0600);
+        assert_true(f->secret);
+        f = file(&run.plan, "/etc/own");
+        assert_string_equal(f->content, "last wins");
+        assert_int_equal(f->mode, 0644);
+        assert_false(f->secret);
+        assert_int_equal(run.plan.n_files, 2);
+        run_done(&run);
+}
+
+static void test_users_and_keys(void **state) {
+        Fake fake = {};
+        fake_add(&fake, "/etc/passwd", PLAN_NODE_REGULAR, "root:x:0:0::/root:/bin/sh\ncore:x:500:500::/home/core:/bin/bash\n",
+                 0644);
+        fake_add(&fake, "/home/core/.ssh/authorized_keys", PLAN_NODE_REGULAR, "ssh-rsa IMAGEKEY image\n", 0600);
+        Run run;
+        run_plan(&run, "#cloud-config\nssh_authorized_keys:\n  - \" ssh-ed25519 AAAA one \"\n"
+                       "users:\n  - name: core\n    ssh_authorized_keys: [ssh-ed25519 BBBB two]\n"
+                       "  - name: alice\n    gecos: Alice \"A\" Liddell\n    passwd: $6$salt$hash\n    groups: [wheel, docker]\n"
+                       "    ssh_authorized_keys: [ssh-ed25519 CCCC alice]\n",
+                 &fake, NULL, NULL, NULL);
+        const Plan *p = &run.plan;
+        assert_int_equal(p->n_users, 2);
+        assert_false(p->users[0].create);
+        assert_true(p->users[1].create);
+        assert_string_equal(p->users[1].gecos, "Alice \"A\" Liddell");
+        assert_string_equal(p->users[1].groups[1], "docker");
+
+        /* the image's keys are kept as orig_authorized_keys; core gets one
+         * merged key set */
+        assert_string_equal(file(p, "/home/core/.ssh/authorized_keys.d/orig_authorized_keys")->content,
+                            "ssh-rsa IMAGEKEY image\n");
+        assert_string_equal(file(p, "/home/core/.ssh/authorized_keys.d/coreos-cloudinit")->content,
+                            "ssh-ed25519 BBBB two\nssh-ed25519 AAAA one\n");
+        const PlanFile *m = file(p, "/home/core/.ssh/authorized_keys");
+        assert_string_equal(m->content, "ssh-ed25519 BBBB two\nssh-ed25519 AAAA one\nssh-rsa IMAGEKEY image\n");
+        assert_int_equal(m->mode, 0600);
+        assert_string_equal(m->owner, "core:");
+        assert_int_equal(file(p, "/home/core/.ssh")->action, PLAN_FILE_DIR);
+        assert_string_equal(file(p, "/home/alice/.ssh/authorized_keys")->content, "ssh-ed25519 CCCC alice\n");
+        run_done(&run);
+}
+
+static void test_units_mask_unmask(void **state) {
+        Fake fake = {};
+        fake_add(&fake, "/run/systemd/system/a.service", PLAN_NODE_NULL, NULL, 0777);
+        fake_add(&fake, "/run/systemd/system/b.service", PLAN_NODE_REGULAR, "[Unit]\n", 0644);
+        fake_add(&fake, "/etc/systemd/system/c.service", PLAN_NODE_NULL, NULL, 0777);
+        Run run;
+        run_plan(&run, "#cloud-config\ncoreos:\n  units:\n"
+                       "    - name: a.service\n      runtime: true\n      command: restart\n"
+                       "    - name: b.service\n      runtime: true\n"
+                       "    - name: c.service\n      mask: true\n"
+                       "    - name: d.service\n      enable: true\n      content: \"[Service]\\n\"\n"
+                       "      drop-ins:\n        - name: 10-x.conf\n          content: \"[Unit]\\n\"\n"
+                       "    - name: e.network\n      runtime: true\n      content: \"[Match]\\n\"\n      enable: true\n",
+                 &fake, NULL, NULL, NULL);
+        const Plan *p = &run.plan;
+        const PlanFile *f = file(p, "/run/systemd/system/a.service");
+        assert_int_equal(f->action, PLAN_FILE_UNMASK);
+        assert_int_equal(f->change, PLAN_CHANGE_REMOVE);
+        assert_null(plan_find_file(p, "/run/systemd/system/b.service")); /* a real unit: left alone */
+        assert_int_equal(file(p, "/etc/systemd/system/c.service")->change, PLAN_CHANGE_NONE);
+        file(p, "/etc/systemd/system/d.service.d/10-x.conf");
+        file(p, "/run/systemd/network/e.network");
+
+        assert_int_equal(p->n_units, 5);
+        assert_true(p->units[0].unmask);
+        assert_true(p->units[0].changed);
+        assert_false(p->units[1].changed);
+        assert_true(p->units[2].mask);
+        assert_false(p->units[2].changed);
+        assert_true(p->units[3].enable);
+        assert_true(p->units[3].changed);
+        assert_true(p->units[4].network);
+        assert_false(p->units[4].enable); /* never for networkd units */
+        run_done(&run);
+}
+
+int main(void) {
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_seed),
+                cmocka_unit_test(test_unchanged),
+                cmocka_unit_test(test_hostname_precedence),
+                cmocka_unit_test(test_update_base),
+                cmocka_unit_test(test_failures_are_independent),
+                cmocka_unit_test(test_environment_left_to_write_files),
+                cmocka_unit_test(test_write_files),
+                cmocka_unit_test(test_users_and_keys),
+                cmocka_unit_test(test_units_mask_unmask),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
