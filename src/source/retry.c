@@ -51,16 +51,20 @@ static uint64_t random_u64(void) {
         return now_usec() ^ ((uint64_t) getpid() << 32);
 }
 
+void retry_log_once(Retry *r, const char *condition) {
+        if (!condition || strv_contains(r->logged, condition))
+                return;
+        log_info("Waiting: %s (retrying for up to %llu s)", condition,
+                 (unsigned long long) ((retry_left_usec(r) + 999999) / 1000000));
+        (void) strv_extend(&r->logged, condition);
+}
+
 int retry_wait(Retry *r, unsigned *attempt, const char *condition) {
         uint64_t left = retry_left_usec(r);
         if (left == 0)
                 return -ETIMEDOUT;
 
-        if (condition && !strv_contains(r->logged, condition)) {
-                log_info("Waiting: %s (retrying for up to %llu s)",
-                         condition, (unsigned long long) ((left + 999999) / 1000000));
-                (void) strv_extend(&r->logged, condition);
-        }
+        retry_log_once(r, condition);
 
         uint64_t d = MIN(retry_backoff_usec(*attempt, random_u64()), left);
         (*attempt)++;

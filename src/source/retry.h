@@ -28,7 +28,10 @@ uint64_t retry_left_usec(const Retry *r);
  * delay, never above it. Pure, for tests. */
 uint64_t retry_backoff_usec(unsigned attempt, uint64_t rnd) _const_;
 
-/* Logs condition once per distinct text, then sleeps for the backoff of
+/* Logs "Waiting: condition" unless this text was logged before. */
+void retry_log_once(Retry *r, const char *condition);
+
+/* Logs condition once per distinct text (NULL: nothing), then sleeps for the backoff of
  * *attempt (incremented), never past the deadline. -ETIMEDOUT when the
  * deadline has passed (no sleep then). */
 int retry_wait(Retry *r, unsigned *attempt, const char *condition);

@@ -421,8 +421,13 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                                 return 0;
                         }
                         if (r == -EAGAIN) {
+                                /* Every source's wait is logged (once), not just the first's. */
+                                const char *why = c.error ?: source_kind_to_string(specs[i].kind);
                                 alive++;
-                                if (!waiting && asprintf(&waiting, "%s", c.error ?: source_kind_to_string(specs[i].kind)) < 0)
+                                retry_log_once(&c.retry, why);
+                                free(waiting);
+                                waiting = strdup(why);
+                                if (!waiting)
                                         return -ENOMEM;
                                 continue;
                         }
@@ -441,7 +446,7 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                 if (alive == 0)
                         break;
 
-                r = retry_wait(&c.retry, &attempt, waiting);
+                r = retry_wait(&c.retry, &attempt, NULL);
                 if (r < 0) {
                         char *e = NULL;
                         last = -ETIMEDOUT;
