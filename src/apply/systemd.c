@@ -583,6 +583,9 @@ static bool job_waits_for(SystemdBus *b, const char *job, const char *self) {
                                 break;
                         if (streq(jpath, self))
                                 return true;
+                        /* a running job no longer waits for anything */
+                        if (!streq(state, "waiting"))
+                                continue;
                         if (!strv_contains(queue, jpath) && strv_extend(&queue, jpath) < 0)
                                 return false;
                 }

@@ -13,8 +13,9 @@ nit_require_cmds etcd curl python3
 NODEINIT=${NODEINIT:-$top_builddir/nodeinit}
 [[ -x $NODEINIT ]] || { nit_err "no $NODEINIT"; exit 99; }
 
-PORT=24611                      # discovery etcd: client $PORT, peer $PORT+1
-MPORT=24621                     # members: client $MPORT, peer $MPORT+1
+# a block of 4 ports per run, so parallel runs (build dirs) do not collide:
+PORT=$((24400 + ($$ % 100) * 4))  # discovery etcd: client $PORT, peer $PORT+1
+MPORT=$((PORT + 2))             # members: client $MPORT, peer $MPORT+1
 S=$(nit_scratch_new) || exit 99
 PIDS=()
 cleanup() {
@@ -81,7 +82,7 @@ disc check "$ETCD_DISC_URL/version"
 check "not a discovery endpoint: exit 1" test "$RC" -eq 1
 check "not a discovery endpoint: status" out_has '^status: bad-response$'
 
-disc check --timeout 1 "http://127.0.0.1:$((PORT + 50))/v2/keys/discovery/x"
+disc check --timeout 1 "http://127.0.0.1:$((PORT + 2))/v2/keys/discovery/x"   # nothing on 127.0.0.1 there
 check "unreachable: exit 1" test "$RC" -eq 1
 check "unreachable: status" out_has '^status: unreachable$'
 
