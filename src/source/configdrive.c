@@ -18,7 +18,7 @@ int source_configdrive_fetch(SourceContext *c, const char *root, SourceResult *r
         dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0) {
                 if (errno == ENOENT) {
-                        source_fail(c, -ENOENT, "waiting for config drive %s", root);
+                        source_fail(c, -ENOENT, "config drive %s is not there yet", root);
                         return -EAGAIN;
                 }
                 return source_fail(c, -errno, "%s: %m", root);

@@ -15,7 +15,7 @@ int source_file_fetch(SourceContext *c, const char *path, SourceResult *ret) {
 
         r = read_full_file_at(AT_FDCWD, path, SOURCE_USER_DATA_MAX_SIZE, &data, &size);
         if (r == -ENOENT) {
-                source_fail(c, r, "waiting for %s to appear", path);
+                source_fail(c, r, "%s does not exist yet", path);
                 return -EAGAIN;
         }
         if (r == -EFBIG)

@@ -106,7 +106,7 @@ int source_waagent_fetch(SourceContext *c, const char *root, SourceResult *ret) 
         dfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (dfd < 0 || faccessat(dfd, "provisioned", F_OK, 0) < 0) {
                 if (errno == ENOENT) {
-                        source_fail(c, -ENOENT, "waiting for %s/provisioned", root);
+                        source_fail(c, -ENOENT, "%s/provisioned does not exist yet", root);
                         return -EAGAIN;
                 }
                 return source_fail(c, -errno, "%s: %m", root);
