@@ -5,10 +5,12 @@
 # test-cluster-standin.sh with NODE_PROVISION set to nodeinit.
 TESTS += \
 	%reldir%/test-usermgr-standin.sh \
+	%reldir%/test-hook-ordering.sh \
 	%reldir%/test-cluster-standin.sh
 
 EXTRA_DIST += \
 	%reldir%/test-usermgr-standin.sh \
+	%reldir%/test-hook-ordering.sh \
 	%reldir%/test-cluster-standin.sh \
 	%reldir%/test-cluster.sh \
 	%reldir%/bench-cluster.sh \
