@@ -1,1 +1,3 @@
 # tests/integration fragment
+EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
+TESTS += tests/integration/test-apply-golden.sh
