@@ -17,6 +17,7 @@ EXTRA_DIST += \
 	%reldir%/cluster-lib.sh \
 	%reldir%/standin-provision.sh \
 	%reldir%/user-data-etcd2.yml \
+	%reldir%/README.md \
 	tests/lib/common.sh \
 	tests/lib/cgroup.sh \
 	tests/lib/usermgr.sh \
