@@ -273,10 +273,11 @@ int source_http_request(SourceContext *c, const char *method, const char *url, c
                 _cleanup_free_ char *cond = NULL;
 
                 uint64_t t = source_request_timeout(c);
-                if (t == 0)
-                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time%s%s%s", shown,
-                                           c->last_wait ? " (last: " : "", strempty(c->last_wait),
-                                           c->last_wait ? ")" : "");
+                if (t == 0) {
+                        if (c->last_wait)
+                                return source_fail(c, -ETIMEDOUT, "%s, no answer in time", c->last_wait);
+                        return source_fail(c, -ETIMEDOUT, "%s: no answer in time", shown);
+                }
 
                 HttpRequest req = {
                         .method = method,
@@ -368,6 +369,18 @@ static void counters_fill(const SourceContext *c, SourceCounters *ret) {
         };
 }
 
+/* n strings, any of them NULL (unlike a strv). */
+typedef struct StringArray {
+        char **v;
+        size_t n;
+} StringArray;
+
+static void string_array_done(StringArray *a) {
+        for (size_t i = 0; a->v && i < a->n; i++)
+                free(a->v[i]);
+        free(a->v);
+}
+
 int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, SourceResult *ret) {
         _cleanup_(source_context_done) SourceContext c = {
                 .request_timeout_usec = o && o->request_timeout_usec ? o->request_timeout_usec
@@ -375,6 +388,7 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                 .imds_v1_only = o && o->imds_v1_only,
         };
         _cleanup_free_ bool *gave_up = NULL;
+        _cleanup_(string_array_done) StringArray last_waits = { .n = n };
         _cleanup_strv_free_ char **errors = NULL;
         unsigned attempt = 0;
         int r, last = -ENODATA;
@@ -387,7 +401,8 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
 
         retry_init(&c.retry, o && o->timeout_usec ? o->timeout_usec : SOURCE_TIMEOUT_DEFAULT_USEC);
         gave_up = new0(bool, n);
-        if (!gave_up)
+        last_waits.v = new0(char *, n);
+        if (!gave_up || !last_waits.v)
                 return -ENOMEM;
 
         /* Sequential polling: each round asks every source still in the race
@@ -403,8 +418,12 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                         if (gave_up[i])
                                 continue;
 
+                        /* Each source keeps its own last transient failure across rounds. */
                         c.error = mfree(c.error);
+                        free(c.last_wait);
+                        c.last_wait = TAKE_PTR(last_waits.v[i]);
                         r = fetch_table[specs[i].kind](&c, specs[i].arg, &res);
+                        last_waits.v[i] = TAKE_PTR(c.last_wait);
                         if (r >= 0) {
                                 res.kind = specs[i].kind;
                                 /* URLs without credentials: where is printed. */
