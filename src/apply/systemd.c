@@ -57,6 +57,7 @@ typedef struct SdBusFunctions {
 struct SystemdBus {
         SdBusFunctions f;
         SystemdMode mode;
+        bool direct;            /* peer-to-peer to the manager's private socket */
         sd_bus *bus;
         sd_bus_slot *job_removed_slot;
         char *description;
@@ -386,6 +387,7 @@ int systemd_connect(SystemdMode mode, const char *address, SystemdBus **ret) {
                 r = connect_address(b, a ?: address, a != NULL);
                 if (r < 0)
                         return log_debug_errno(r, "Cannot connect to %s: %s", address, strerror(-r)), r;
+                b->direct = !a;
                 b->description = strjoin2(a ? "bus " : "direct ", a ?: address);
         } else {
                 /* The private socket first: it needs no dbus-daemon (which may
@@ -393,9 +395,10 @@ int systemd_connect(SystemdMode mode, const char *address, SystemdBus **ret) {
                 r = default_private_address(mode, &def);
                 if (r >= 0)
                         r = connect_address(b, def, false);
-                if (r >= 0)
+                if (r >= 0) {
+                        b->direct = true;
                         b->description = strjoin2("direct ", def);
-                else {
+                } else {
                         sd_bus *bus = NULL;
                         r = mode == SYSTEMD_MODE_USER ? b->f.open_user(&bus) : b->f.open_system(&bus);
                         if (r < 0)
@@ -409,14 +412,16 @@ int systemd_connect(SystemdMode mode, const char *address, SystemdBus **ret) {
                 return -ENOMEM;
 
         /* The match goes in before any job is queued, so that no JobRemoved
-         * can slip by; Subscribe makes the manager send the signals to bus
-         * clients (direct peers get them anyway). */
+         * can slip by. */
         r = b->f.match_signal(b->bus, &b->job_removed_slot, SD_DEST, SD_PATH, SD_MANAGER, "JobRemoved",
                               on_job_removed, b);
         if (r < 0)
                 return r;
 
-        {
+        /* Subscribe makes the manager send its signals to bus clients. Direct
+         * peers get them unconditionally: skipping it saves a round trip to
+         * a PID 1 that is busy booting. */
+        if (!b->direct) {
                 BUS_ERROR(e, b);
                 r = b->f.call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", &e.e, NULL, NULL);
                 if (r < 0 && !b->f.error_has_name(&e.e, "org.freedesktop.systemd1.AlreadySubscribed"))
@@ -928,7 +933,9 @@ int systemd_apply_units(
          * old definition */
         for (size_t i = 0; b && !reload_why && i < n_units; i++) {
                 const PlanUnit *u = &units[i];
-                if (u->name && !u->network)
+                /* only what this run changed: three calls per unit, to a
+                 * PID 1 that is busy booting */
+                if (u->name && !u->network && u->changed)
                         reload_why = reload_reason(b, u);
         }
         if (reload_why) {

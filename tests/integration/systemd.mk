@@ -1,6 +1,6 @@
 # tests/integration fragment: apply/systemd.c and apply/discovery.c against a
-# real `systemd --user` manager and a real etcd (both skip with 77 unless root
-# and the tools exist).
+# real `systemd --user` manager, a real PID-1 systemd (nspawn --volatile=yes)
+# and a real etcd (skip with 77 unless root and the tools exist).
 check_PROGRAMS += tests/integration/sd-driver
 tests_integration_sd_driver_SOURCES = tests/integration/sd-driver.c
 tests_integration_sd_driver_CFLAGS = $(AM_CFLAGS)
@@ -8,7 +8,9 @@ tests_integration_sd_driver_LDADD = src/apply/libapply.a src/basic/libbasic.a -l
 
 TESTS += \
 	tests/integration/test-systemd-units.sh \
+	tests/integration/test-systemd-system.sh \
 	tests/integration/test-discovery-etcd.sh
 EXTRA_DIST += \
 	tests/integration/test-systemd-units.sh \
+	tests/integration/test-systemd-system.sh \
 	tests/integration/test-discovery-etcd.sh
