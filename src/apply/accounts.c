@@ -236,12 +236,20 @@ static int run_tool(const char *name, char **args, const char *input, char **ret
         if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
                 return 0;
 
+        /* the last line says why; earlier ones are warnings */
         const char *msg = err.data ?: "";
-        size_t l = strcspn(msg, "\n");
+        size_t l = strlen(msg);
+        while (l > 0 && msg[l - 1] == '\n')
+                l--;
+        const char *last = msg;
+        for (const char *p = msg; p < msg + l; p++)
+                if (*p == '\n')
+                        last = p + 1;
+        l -= (size_t) (last - msg);
         if (asprintf(ret_error, "%s exited with %d%s%.*s", name, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                     l ? ": " : "", (int) l, msg) < 0)
+                     l ? ": " : "", (int) l, last) < 0)
                 *ret_error = NULL;
-        return -EPROTO;
+        return WIFEXITED(status) ? -(1000 + WEXITSTATUS(status)) : -EPROTO;
 }
 
 int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error) {
@@ -257,6 +265,24 @@ int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error) {
                         return r;
                 r = run_tool("useradd", args, NULL, ret_error);
                 accounts_invalidate(a);
+                gid_t g;
+                if (r == -(1000 + 9) && !u->primary_group && !u->no_user_group && !accounts_user_exists(a, u->name) &&
+                    group_lookup(a->group, a->group_size, u->name, &g) >= 0) {
+                        /* a useradd killed half-way left the user's group
+                         * without the user: adopt it, as the next run of a
+                         * finished useradd would have */
+                        _cleanup_strv_free_ char **again = NULL;
+                        PlanUser v = *u;
+                        v.primary_group = u->name;
+                        r = accounts_useradd_argv(&v, root, &again);
+                        if (r < 0)
+                                return r;
+                        *ret_error = mfree(*ret_error);
+                        r = run_tool("useradd", again, NULL, ret_error);
+                        accounts_invalidate(a);
+                }
+                if (r < -1000)
+                        r = -EPROTO;
                 if (r < 0)
                         return r;
                 changed = true;
@@ -293,6 +319,8 @@ int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error) {
                                 return -ENOMEM;
                         r = run_tool("chpasswd", args, line, ret_error);
                         explicit_bzero(line, strlen(line));
+                        if (r < -1000)
+                                r = -EPROTO;
                         if (r < 0)
                                 return r;
                         changed = true;

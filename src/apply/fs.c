@@ -605,6 +605,16 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                         fail(res, q, "checking the path");
                         continue;
                 }
+                /* before any directory is made: a file for a user that could
+                 * not be created must not leave root-owned parents behind
+                 * (useradd would then not take the home directory) */
+                if ((f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) && f->owner) {
+                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : -ENOENT;
+                        if (q < 0) {
+                                fail(res, q, "resolving the owner");
+                                continue;
+                        }
+                }
                 if (f->action == PLAN_FILE_UNMASK) {
                         _cleanup_close_ int dfd = fs_open(r, dir, O_PATH | O_DIRECTORY, 0);
                         if (dfd == -ENOENT) {
@@ -620,13 +630,6 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                 p->dir = (int) (d - b.dirs);
                 temp_name(p->base, p->tmp, sizeof p->tmp);
 
-                if ((f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) && f->owner) {
-                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : -ENOENT;
-                        if (q < 0) {
-                                fail(res, q, "resolving the owner");
-                                continue;
-                        }
-                }
 
                 switch (f->action) {
                 case PLAN_FILE_WRITE:

@@ -1,3 +1,4 @@
 # tests/integration fragment
 EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
 TESTS += tests/integration/test-apply-golden.sh
+TESTS += tests/integration/test-apply-faults.sh
