@@ -137,6 +137,11 @@ static int ec2_get_value(Ec2 *e, const char *attr, bool (*check)(const char *s),
                 return 0;
 
         metadata_first_line(v);
+        /* With several domain names in the VPC's DHCP options, EC2's hostname
+         * lists one name per domain, space-separated; the first is the
+         * node's (coreos-cloudinit took it too). */
+        if (check == metadata_is_hostname)
+                v[strcspn(v, " \t")] = 0;
         r = metadata_set_checked(field, v, check);
         if (r == -EBADMSG)
                 return source_fail(e->c, r, "meta-data/%s: unexpected value \"%.64s\"", attr, v);

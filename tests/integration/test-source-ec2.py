@@ -192,8 +192,14 @@ with Sim(nodes=nodes) as s:
     t.check("gzip user-data: type gzip", out and out["user_data"]["type"] == "gzip" and
             out["user_data"]["size"] == len(gz), out)
 
+# Several DHCP domain names: EC2 lists one hostname per domain; the first is taken.
+nodes = {"default": {"meta-data": {"hostname": "ip-10-0-0-1.ec2.internal ip-10-0-0-1.corp.example"}}}
+with Sim(nodes=nodes) as s:
+    rc, out, err = run(f"ec2:{s.url}")
+    t.check("multi-domain hostname: first name", rc == 0 and out["hostname"] == "ip-10-0-0-1.ec2.internal", (rc, out, err))
+
 # Wrong shapes are errors, not guesses.
-for attr, val in (("local-ipv4", "10.0.0.300"), ("hostname", "bad host\x01"), ("ipv6", "1.2.3.4")):
+for attr, val in (("local-ipv4", "10.0.0.300"), ("hostname", "bad\x01host"), ("ipv6", "1.2.3.4")):
     nodes = {"default": {"meta-data": {attr: val}}}
     with Sim(nodes=nodes) as s:
         rc, out, err = run(f"ec2:{s.url}")

@@ -37,6 +37,7 @@ static void test_words(void **state) {
         check_word("packet", SOURCE_PACKET, "https://metadata.packet.net/");
         check_word("waagent", SOURCE_WAAGENT, "/var/lib/waagent");
         check_word("ec2-metadata-service:http://h/", SOURCE_EC2, "http://h/");
+        check_word("ec2:http://[fd00:ec2::254]", SOURCE_EC2, "http://[fd00:ec2::254]/");
 
         assert_int_equal(source_spec_parse("bogus", &s), -EINVAL);
         assert_int_equal(source_spec_parse("", &s), -EINVAL);
@@ -173,6 +174,7 @@ static void test_url_redact(void **state) {
         check_redact("https://u@h", "https://h");
         check_redact("http://h/a#frag", "http://h/a?...");
         check_redact("http://h/p@q", "http://h/p@q");
+        check_redact("http://[fd00:ec2::254]/latest/user-data", "http://[fd00:ec2::254]/latest/user-data");
 }
 
 int main(void) {
