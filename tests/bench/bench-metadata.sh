@@ -24,7 +24,7 @@ cleanup() {
 trap cleanup EXIT
 
 python3 "$top_srcdir/tests/imds/imds-sim.py" --bind 127.0.0.1 --port 0 --port-file "$work/port" \
-        --mode v2-required &
+        --mode v2-required --die-with-parent &
 sim_pid=$!
 for _ in $(seq 300); do
         [ -s "$work/port" ] && break

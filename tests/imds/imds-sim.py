@@ -322,6 +322,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    parent = None
+
+    def service_actions(self):
+        # --die-with-parent: a test killed hard must not leave us behind.
+        if self.parent is not None and os.getppid() != self.parent:
+            os._exit(0)
 
 
 def main():
@@ -344,6 +350,7 @@ def main():
     ap.add_argument("--listen-when", metavar="FILE",
                     help="refuse connections until FILE exists (a late network a test controls)")
     ap.add_argument("--slow", type=float, default=0, help="delay every answer by S seconds")
+    ap.add_argument("--die-with-parent", action="store_true", help="exit when the starting process goes away")
     ap.add_argument("--stats-file")
     ap.add_argument("--log")
     args = ap.parse_args()
@@ -356,6 +363,8 @@ def main():
 
     server = Server((args.bind, args.port), Handler, bind_and_activate=False)
     server.state = State(args, nodes)
+    if args.die_with_parent:
+        server.parent = os.getppid()
     # Bound but not listening: connections are refused until --delay-start passes.
     server.server_bind()
     port = server.server_address[1]
@@ -368,6 +377,7 @@ def main():
         time.sleep(args.delay_start)
     if args.listen_when:
         while not os.path.exists(args.listen_when):
+            server.service_actions()
             time.sleep(0.01)
     server.server_activate()
     try:

@@ -60,7 +60,7 @@ class Sim:
         self.port_file = os.path.join(self.tmp.name, "port")
         self.stats_file = os.path.join(self.tmp.name, "stats.json")
         cmd = [sys.executable, SIM, "--bind", "127.0.0.1", "--port", "0",
-               "--port-file", self.port_file, "--stats-file", self.stats_file] + list(args)
+               "--port-file", self.port_file, "--stats-file", self.stats_file, "--die-with-parent"] + list(args)
         if nodes is not None:
             nf = os.path.join(self.tmp.name, "nodes.json")
             with open(nf, "w") as f:
