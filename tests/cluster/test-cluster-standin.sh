@@ -76,7 +76,9 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
         from=$(( i % CLUSTER_NODES + 1 ))
         nit_retry "$wait_ms" 0.1 netns_exec "$(netns_node "$from")" \
                 curl -fsS -m 1 -o /dev/null "http://$ip:8080/" 2>/dev/null
-        check "$(netns_exec "$(netns_node "$from")" curl -sS -m 2 "http://$ip:8080/" 2>&1)" "$name" \
+        # the page is the node's hostname (nodeinit sets it from the metadata)
+        check "$(netns_exec "$(netns_node "$from")" curl -sS -m 2 "http://$ip:8080/" 2>&1)" \
+                "$(cluster_node_exec "$i" hostname)" \
                 "$name: web@8080 answers to $(netns_node "$from")"
 done
 cluster_report
