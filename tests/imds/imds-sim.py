@@ -34,7 +34,7 @@ token-authenticated GETs: deterministic expiry mid-run).
 
 Stats: GET /__stats returns JSON counters (not counted themselves), and
 --stats-file F is rewritten after every request. --log F appends one line
-per request.
+per request: "CLIENT METHOD PATH STATUS".
 """
 import argparse
 import base64
@@ -81,13 +81,13 @@ class State:
         }
         self.log = open(args.log, "a", buffering=1) if args.log else None
 
-    def count(self, method, path, status):
+    def count(self, method, path, status, client="-"):
         s = self.stats
         s["status"][str(status)] = s["status"].get(str(status), 0) + 1
         s["paths"].append(f"{method} {path} {status}")
         del s["paths"][:-1000]  # a long-running cluster simulator keeps only the recent ones
         if self.log:
-            self.log.write(f"{method} {path} {status}\n")
+            self.log.write(f"{client} {method} {path} {status}\n")
         if self.args.stats_file:
             tmp = self.args.stats_file + ".tmp"
             with open(tmp, "w") as f:
@@ -171,7 +171,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         b = body if isinstance(body, bytes) else body.encode()
         # Counted before answering, so a client that has its answer sees the stats.
         with st.lock:
-            st.count(self.command, self.path, status)
+            st.count(self.command, self.path, status, self.client_address[0])
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(b)))
@@ -213,7 +213,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif seq <= st.args.drop_first:
             with st.lock:
                 st.stats["dropped"] += 1
-                st.count(self.command, self.path, "dropped")
+                st.count(self.command, self.path, "dropped", self.client_address[0])
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
