@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <math.h>
 #include <sys/file.h>
+#include <time.h>
 
 #include "apply/apply.h"
 #include "basic/buf.h"
@@ -490,6 +491,12 @@ static int user_unit_dirs(char **ret_persistent, char **ret_runtime) {
         return 0;
 }
 
+static uint64_t mono_usec(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
+}
+
 int verb_apply(int argc, char *argv[]) {
         _cleanup_(args_done) Args a = { .systemd = SYSTEMD_MODE_SYSTEM };
         _cleanup_(source_result_done) SourceResult res = {};
@@ -507,6 +514,7 @@ int verb_apply(int argc, char *argv[]) {
         if (r >= 0)
                 return r;
 
+        uint64_t t_start = mono_usec();
         r = source_fetch(a.specs, a.n_specs, &a.source, &res);
         if (r < 0) {
                 log_error("No datasources available in time: %s", res.error ?: strerror(-r));
@@ -528,6 +536,7 @@ int verb_apply(int argc, char *argv[]) {
                 return 0;
         }
 
+        uint64_t t_parsed = mono_usec();
         r = fs_root_open(a.root, &root);
         if (r < 0)
                 return log_error_errno(r, "Cannot open the root %s: %m", a.root ?: "/"), 1;
@@ -574,6 +583,9 @@ int verb_apply(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m"), 1;
 
+        uint64_t t_planned = mono_usec();
+        log_debug("timing: fetch+decode+parse %llu us, plan %llu us", (unsigned long long) (t_parsed - t_start),
+                  (unsigned long long) (t_planned - t_parsed));
         bool soft = in.soft_failure && !a.ignore_failure;
         if (a.dry_run) {
                 r = a.format == OUTPUT_JSON ? report_plan_json(stdout, &plan) : report_plan_text(stdout, &plan, a.verbose);

@@ -12,8 +12,11 @@
  * component with O_NOFOLLOW and symlinks resolved by hand against the same
  * root — so neither ".." nor an absolute symlink planted under the root
  * leads out of it. */
+typedef struct FsDirCache FsDirCache;
+
 typedef struct FsRoot {
         int fd;
+        FsDirCache *dirs;  /* directories already resolved for reading */
         char *path;        /* canonical path of the root ("/" for the host) */
         bool host;         /* no --root */
         bool no_openat2;   /* use the fallback resolver */
