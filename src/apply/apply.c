@@ -224,6 +224,14 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
 
         for (size_t i = 0; i < p->n_scripts; i++) {
                 UnitResult sr = {};
+                if (!bus) {
+                        /* only writes: not even the workspace copy */
+                        r = apply_result_add(res, "script", p->scripts[i].origin, "run", APPLY_SKIPPED,
+                                             "--systemd=none");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 int fd = ctx->root->host ? AT_FDCWD : ctx->root->fd;
                 r = systemd_run_script(bus, p->scripts + i, fd, ctx->workspace, o, &sr);
                 if (r < 0)
@@ -241,9 +249,18 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
         DiscoveryOptions o = {};
         int r;
 
-        (void) ctx;
         if (p->n_discovery == 0)
                 return 0;
+        if (ctx->systemd == SYSTEMD_MODE_NONE) {
+                for (size_t i = 0; i < p->n_discovery; i++) {
+                        r = apply_result_add(res, "discovery", p->discovery[i].url,
+                                             discovery_kind_to_string(p->discovery[i].kind), APPLY_SKIPPED,
+                                             "--systemd=none");
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
 
         r = http_client_new(&http);
         for (size_t i = 0; i < p->n_discovery; i++) {
@@ -288,9 +305,10 @@ int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret) {
                 r = apply_users(p, ctx, &res);
         if (r >= 0)
                 r = apply_files(p, ctx, &res);
-        if (r >= 0 && ctx->systemd != SYSTEMD_MODE_NONE)
+        /* with --systemd=none these report their steps as skipped */
+        if (r >= 0)
                 r = apply_systemd(p, ctx, &res);
-        if (r >= 0 && ctx->systemd != SYSTEMD_MODE_NONE)
+        if (r >= 0)
                 r = apply_discovery(p, ctx, &res);
         if (r < 0)
                 return r;
