@@ -484,9 +484,18 @@ static int plan_core_keys(Planner *P) {
                 if (r < 0)
                         return r;
         }
-        for (const char *const *k = P->in->metadata_keys; k && *k; k++)
+        for (const char *const *k = P->in->metadata_keys; k && *k; k++) {
+                /* one key per line: a metadata value must not smuggle in
+                 * a second line (options, another key) */
+                if (strpbrk(*k, "\r\n") || strspn(*k, " \t") == strlen(*k)) {
+                        r = issue(P, false, "metadata", "an SSH key from the metadata is not a single line; left out");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
                 if (!strv_contains(keys, *k) && (r = strv_extend(&keys, *k)) < 0)
                         return r;
+        }
 
         if (strv_length(keys) == 0)
                 return 0;

@@ -146,7 +146,7 @@ static json_object *mode_json(mode_t m) {
         return json_object_new_string(b);
 }
 
-static int plan_json(const Plan *p, json_object **ret) {
+static int plan_json(const Plan *p, bool diffs, json_object **ret) {
         _cleanup_(json_object_putp) json_object *o = json_object_new_object();
         json_object *files = json_object_new_array(), *users = json_object_new_array(),
                     *units = json_object_new_array(), *disc = json_object_new_array(),
@@ -211,6 +211,8 @@ static int plan_json(const Plan *p, json_object **ret) {
                         ADD(e, "size", json_object_new_int64((int64_t) f->size));
                 ADD(e, "origin", STR(f->origin));
                 ADD(e, "secret", json_object_new_boolean(f->secret));
+                if (!diffs)
+                        continue;
                 _cleanup_free_ char *d = NULL;
                 r = file_diff(f, &d);
                 if (r < 0)
@@ -287,7 +289,7 @@ static int print_json(FILE *f, json_object *o) {
 
 int report_plan_json(FILE *f, const Plan *p) {
         _cleanup_(json_object_putp) json_object *o = NULL;
-        int r = plan_json(p, &o);
+        int r = plan_json(p, true, &o);
         if (r < 0)
                 return r;
         json_object *top = json_object_new_object();
@@ -339,7 +341,9 @@ int report_apply_json(FILE *f, const Plan *p, const ApplyResult *r) {
                 json_object_put(steps);
                 return -ENOMEM;
         }
-        q = plan_json(p, &plan);
+        /* a real run's output goes to the journal at boot: no file
+         * contents there, only what was done */
+        q = plan_json(p, false, &plan);
         if (q < 0) {
                 json_object_put(steps);
                 return q;

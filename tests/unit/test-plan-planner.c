@@ -325,6 +325,21 @@ static void test_units_mask_unmask(void **state) {
         run_done(&run);
 }
 
+static void test_metadata_keys(void **state) {
+        Fake fake = {};
+        Plan plan = {};
+        const char *keys[] = { "ssh-rsa AAAA one\ncommand=\"evil\" ssh-rsa X", "ssh-rsa BBBB two", "ssh-rsa BBBB two", NULL };
+        PlanReader rd = { fake_stat, fake_list, fake_owner, &fake };
+        PlanInput in = { .metadata_keys = keys, .reader = &rd, .ssh_key_name = "md" };
+        assert_int_equal(plan_build(&in, &plan), 0);
+        assert_int_equal(plan_count_errors(&plan), 1);
+        assert_string_equal(plan_find_file(&plan, "/home/core/.ssh/authorized_keys.d/md")->content, "ssh-rsa BBBB two\n");
+        plan_done(&plan);
+
+        in.ssh_key_name = "../escape";
+        assert_int_equal(plan_build(&in, &plan), -EINVAL);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_seed),
@@ -336,6 +351,7 @@ int main(void) {
                 cmocka_unit_test(test_write_files),
                 cmocka_unit_test(test_users_and_keys),
                 cmocka_unit_test(test_units_mask_unmask),
+                cmocka_unit_test(test_metadata_keys),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
