@@ -40,7 +40,9 @@ for n in "${counts[@]}"; do
                         full=$((full + 1))
                 fi
         done
-        echo "members: $members (want $CLUSTER_SIZE); nodes told 'cluster full': $full (want $((n - CLUSTER_SIZE)))"
+        regs=$(etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" | wc -l)
+        echo "members: $members (want $CLUSTER_SIZE); nodes told 'cluster full': $full (want $((n - CLUSTER_SIZE)));" \
+                "registrations on the token: $regs (losers of the race register too)"
         (( members == CLUSTER_SIZE && full == n - CLUSTER_SIZE )) || fail=1
         cluster_report > /dev/null
         "$(nit_python)" - "$CLUSTER_DIR/times" <<'EOF'

@@ -65,7 +65,7 @@ cluster_node_exec() {
 # nodes win is a race when there are more nodes than the token's size; the
 # others become proxies, which do not speak the v3 API etcdctl uses).
 cluster_member_eps() {
-        etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" 2>/dev/null |
+        etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" 2>/dev/null | head -n "$CLUSTER_SIZE" |
                 sed -n 's|^[^=]*=\(http://[^:]*\):2380.*|\1:2379|p' | paste -sd,
 }
 # etcdctl (v3 API), run in node I's namespace, against the members
@@ -196,8 +196,8 @@ cluster_boot() {
 
 cluster_healthy() {
         local out
-        out=$(cluster_etcdctl 1 endpoint health 2>&1) || return 1
-        [[ $(grep -c 'is healthy' <<< "$out") -ge $CLUSTER_SIZE ]]
+        out=$(cluster_etcdctl 1 endpoint health 2>&1)
+        [[ $(grep -c ' is healthy' <<< "$out") -ge $CLUSTER_SIZE ]]
 }
 
 cluster_wait_healthy() {

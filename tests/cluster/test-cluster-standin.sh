@@ -54,8 +54,8 @@ fi
 members=$(cluster_etcdctl 1 member list 2>&1)
 echo "$members"
 check "$(grep -c ', started, ' <<< "$members")" "$CLUSTER_SIZE" "member list shows $CLUSTER_SIZE started members"
-check "$(etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" | wc -l)" "$CLUSTER_SIZE" \
-        "discovery token has $CLUSTER_SIZE registrations"
+check "$(etcd_token_members "$CLUSTER_DIR/disc" "$CLUSTER_DISCOVERY" | head -n "$CLUSTER_SIZE" | wc -l)" \
+        "$CLUSTER_SIZE" "discovery token has $CLUSTER_SIZE registrations"
 
 for ((i = 1; i <= CLUSTER_NODES; i++)); do
         ip=$(netns_node_ip "$i")

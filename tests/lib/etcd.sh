@@ -13,7 +13,9 @@
 #   etcd_token_new DIR SIZE   create a token like discovery.etcd.io/new?size=N
 #                       (PUT /v2/keys/discovery/<token>/_config/size); prints
 #                       the discovery URL http://IP:PORT/v2/keys/discovery/<token>
-#   etcd_token_members DIR URL   print the registered "name=peerURL" values
+#   etcd_token_members DIR URL   print the registered "name=peerURL" values in
+#                       registration order (etcd takes the first SIZE; nodes
+#                       racing a full token may register and still lose)
 #   etcd_disc_stop DIR  stop it (SIGTERM, SIGKILL after 2 s), remove the data dir
 # DIR (caller's scratch) holds data/, log, pid, url, netns.
 
@@ -102,7 +104,7 @@ etcd_token_members() {
                 "$(nit_python)" -c '
 import json, sys
 node = json.load(sys.stdin)["node"]
-for n in node.get("nodes", []):
+for n in sorted(node.get("nodes", []), key=lambda n: n["createdIndex"]):
     if not n.get("dir"):
         print(n["value"])'
 }
