@@ -649,6 +649,9 @@ static void job_follow(SystemdBus *b, const char *job, const SystemdOptions *o, 
         uint64_t slice = 0;
         int r;
 
+        if (o && o->deadline_usec > 0 && o->deadline_usec < deadline)
+                deadline = o->deadline_usec;
+
         self_lookup(b, o);
         for (;;) {
                 _cleanup_free_ char *self = NULL;
@@ -663,8 +666,12 @@ static void job_follow(SystemdBus *b, const char *job, const SystemdOptions *o, 
                 uint64_t n = now_monotonic_usec();
                 if (n >= deadline) {
                         res->outcome = UNIT_OUTCOME_QUEUED;
-                        result_set_message(res, "job %s still running after %llu ms: left queued", job,
-                                           (unsigned long long) (job_timeout(o) / 1000));
+                        if (o && o->deadline_usec > 0 && o->deadline_usec == deadline)
+                                result_set_message(res, "job %s still running at the run's deadline: left queued",
+                                                   job);
+                        else
+                                result_set_message(res, "job %s still running after %llu ms: left queued", job,
+                                                   (unsigned long long) (job_timeout(o) / 1000));
                         return;
                 }
                 /* Without a unit of our own nothing can wait for us: one wait. */

@@ -76,6 +76,10 @@ typedef struct SystemdOptions {
         /* Longest wait for one job's JobRemoved; then it is reported as
          * queued and the run moves on. 0: SYSTEMD_JOB_TIMEOUT_DEFAULT_USEC. */
         uint64_t job_timeout_usec;
+        /* CLOCK_MONOTONIC time no job is waited for past, whatever its own
+         * timeout: keeps the whole run inside its unit's TimeoutStartSec=.
+         * 0: none. */
+        uint64_t deadline_usec;
         /* The unit nodeinit runs in, whose job nothing may wait for. NULL:
          * asked from the manager (GetUnitByPID of our own PID). */
         const char *self_unit;

@@ -4,7 +4,8 @@
  *   step<TAB>unit<TAB>outcome<TAB>job_result<TAB>error_name<TAB>message
  *
  * usage: sd-driver [--mode system|user|none] [--address ADDR] [--timeout-ms N]
- *                  [--self-unit U] [--root DIR --workspace DIR --script FILE]...
+ *                  [--self-unit U] [--deadline-ms N]
+ *                  [--root DIR --workspace DIR --script FILE]...
  *                  UNIT[:FLAG[,FLAG...]]...
  * FLAGs: enable runtime mask unmask changed network, and a command: start stop
  * restart reload try-restart reload-or-restart reload-or-try-restart.
@@ -91,6 +92,7 @@ int main(int argc, char *argv[]) {
                 { "address", required_argument, NULL, 'a' },
                 { "timeout-ms", required_argument, NULL, 't' },
                 { "self-unit", required_argument, NULL, 's' },
+                { "deadline-ms", required_argument, NULL, 'd' },
                 { "root", required_argument, NULL, 'r' },
                 { "workspace", required_argument, NULL, 'w' },
                 { "script", required_argument, NULL, 'S' },
@@ -119,6 +121,9 @@ int main(int argc, char *argv[]) {
                         break;
                 case 's':
                         o.self_unit = optarg;
+                        break;
+                case 'd':
+                        o.deadline_usec = now_us() + strtoull(optarg, NULL, 10) * 1000ULL;
                         break;
                 case 'r':
                         root = optarg;

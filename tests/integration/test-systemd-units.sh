@@ -147,6 +147,13 @@ check "blocker left queued after the timeout" has start blocker.service queued "
 check "after.service left queued" has start after.service queued "still running"
 check "the run went on" has restart t4.service done
 check "queued is not a failure" test "$DRIVE_RC" -eq 0
+# the run's deadline bounds every wait, whatever the job timeout
+usermgr_systemctl "$S/um" stop --no-block after.service
+drive --timeout-ms 60000 --deadline-ms 400 t4.service:restart after.service:restart t1.service:restart
+check "deadline: a job before it reports done" has restart t4.service done
+check "deadline: the blocked job is left queued" has restart after.service queued "at the run's deadline"
+check "deadline: jobs after it are not waited for" has restart t1.service queued "at the run's deadline"
+check "deadline: no 60 s wait" test "$(awk -F'\t' '$2 == "total" { print $3 }' "$S/time")" -lt 30000000
 # as if nodeinit ran inside blocker.service: detected at once, no wait
 usermgr_systemctl "$S/um" stop --no-block after.service
 drive --timeout-ms 60000 --self-unit blocker.service after.service:restart
