@@ -49,6 +49,15 @@ bool accounts_user_exists(Accounts *a, const char *name) {
 
 int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid) {
         Accounts *a = userdata;
+
+        if (!owner) {
+                /* no owner given: whoever runs nodeinit (root, or the user
+                 * of --systemd=user) */
+                *ret_uid = geteuid();
+                *ret_gid = getegid();
+                return 0;
+        }
+
         const char *colon = strchr(owner, ':');
         size_t ul = colon ? (size_t) (colon - owner) : strlen(owner);
         unsigned uid, gid = 0;

@@ -24,7 +24,8 @@ void accounts_done(Accounts *a);
 void accounts_invalidate(Accounts *a);
 
 /* "user" (uid of user, gid 0: what chown user does to a root-made file),
- * "user:" (the user's login group), "user:group", "uid[:gid]". An FsOwnerFn
+ * "user:" (the user's login group), "user:group", "uid[:gid]"; NULL: the
+ * effective uid and gid of this process. An FsOwnerFn
  * and PlanReader owner callback; userdata is the Accounts. */
 int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid);
 

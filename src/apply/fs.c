@@ -710,8 +710,10 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                 /* before any directory is made: a file for a user that could
                  * not be created must not leave root-owned parents behind
                  * (useradd would then not take the home directory) */
-                if ((f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) && f->owner) {
-                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : -ENOENT;
+                if (f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) {
+                        uid = geteuid();
+                        gid = getegid();
+                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : f->owner ? -ENOENT : 0;
                         if (q < 0) {
                                 fail(res, q, "resolving the owner");
                                 continue;

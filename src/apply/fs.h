@@ -53,6 +53,7 @@ typedef struct FsResult {
                               * UNCHANGED: why, when not simply equal ("not a mask") */
 } FsResult;
 
+/* owner NULL: the default owner (see accounts_resolve_owner()). */
 typedef int (*FsOwnerFn)(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid);
 
 /* Applies the file entries of a plan in one batch: every changed file is

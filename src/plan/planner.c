@@ -53,10 +53,11 @@ static bool owner_matches(Planner *P, const char *owner, const PlanNode *n) {
         uid_t uid = 0;
         gid_t gid = 0;
 
-        if (owner) {
-                if (!rd || !rd->owner || rd->owner(rd->userdata, owner, &uid, &gid) < 0)
+        if (rd && rd->owner) {
+                if (rd->owner(rd->userdata, owner, &uid, &gid) < 0)
                         return false;
-        }
+        } else if (owner)
+                return false;
         return n->uid == uid && n->gid == gid;
 }
 

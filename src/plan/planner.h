@@ -39,7 +39,8 @@ typedef struct PlanReader {
         /* Sorted names of the regular files in dir; an absent dir is an empty
          * list (ret NULL). */
         int (*list)(void *userdata, const char *dir, char ***ret);
-        /* Resolves "user", "user:group", "uid[:gid]"; NULL = root. Optional;
+        /* Resolves "user", "user:group", "uid[:gid]"; NULL = the default
+         * owner (who runs nodeinit; root without this callback). Optional;
          * -ENOENT (e.g. a user created in this run) makes the file "changed". */
         int (*owner)(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid);
         void *userdata;

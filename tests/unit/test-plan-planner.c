@@ -53,6 +53,11 @@ static int fake_list(void *userdata, const char *dir, char ***ret) {
 
 static int fake_owner(void *userdata, const char *owner, uid_t *ret_uid, gid_t *ret_gid) {
         (void) userdata;
+        if (!owner) {
+                *ret_uid = 0;
+                *ret_gid = 0;
+                return 0;
+        }
         if (streq(owner, "core:") || streq(owner, "core") || streq(owner, "core:core")) {
                 *ret_uid = 500;
                 *ret_gid = 500;
