@@ -61,9 +61,13 @@ static bool owner_matches(Planner *P, const char *owner, const PlanNode *n) {
         return n->uid == uid && n->gid == gid;
 }
 
+/* secret: SECRET_NO (but an existing private file still hides its old
+ * bytes), SECRET_YES, SECRET_PUBLIC (public key material: always shown). */
+enum { SECRET_PUBLIC = -1, SECRET_NO = 0, SECRET_YES = 1 };
+
 /* Takes content (may be NULL for an empty file). */
 static int add_write(Planner *P, const char *path, char *content, size_t size, mode_t mode, const char *owner,
-                     const char *origin, bool secret) {
+                     const char *origin, int secret) {
         _cleanup_free_ char *c = content;
         _cleanup_(plan_node_done) PlanNode n = {};
         int r;
@@ -76,7 +80,9 @@ static int add_write(Planner *P, const char *path, char *content, size_t size, m
                 .action = PLAN_FILE_WRITE,
                 .size = size,
                 .mode = mode,
-                .secret = secret,
+                /* what is there now may be private even if the new file is not */
+                .secret = secret == SECRET_YES ||
+                          (secret == SECRET_NO && n.kind == PLAN_NODE_REGULAR && !(n.mode & 0004)),
                 .old_exists = n.kind != PLAN_NODE_ABSENT,
                 .old_mode = n.mode,
         };
@@ -312,7 +318,7 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                         _cleanup_free_ char *orig = NULL;
                         if (asprintf(&orig, "%s/orig_authorized_keys", dir) < 0)
                                 return -ENOMEM;
-                        r = add_write(P, orig, TAKE_PTR(old.content), old.size, 0600, owner, origin, false);
+                        r = add_write(P, orig, TAKE_PTR(old.content), old.size, 0600, owner, origin, SECRET_PUBLIC);
                         if (r < 0)
                                 return r;
                         r = strv_extend(&names, "orig_authorized_keys");
@@ -364,14 +370,14 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                         return r;
         }
 
-        r = add_write(P, keyfile, TAKE_PTR(content), size, 0600, owner, origin, false);
+        r = add_write(P, keyfile, TAKE_PTR(content), size, 0600, owner, origin, SECRET_PUBLIC);
         if (r < 0)
                 return r;
         size_t msize;
         char *m = buf_steal(&merged, &msize);
         if (!m)
                 return -ENOMEM;
-        return add_write(P, merged_path, m, msize, 0600, owner, origin, false);
+        return add_write(P, merged_path, m, msize, 0600, owner, origin, SECRET_PUBLIC);
 }
 
 static int strv_from_value(const Value *v, char ***l) {
@@ -626,7 +632,7 @@ static int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                           key);
         else if (text)
                 r = add_write(P, "/run/flannel/options.env", text, strlen(text), 0644, NULL, "coreos.flannel",
-                              strstr(text, "_PASSWORD="));
+                              strstr(text, "_PASSWORD=") ? SECRET_YES : SECRET_NO);
         return r;
 }
 
