@@ -201,7 +201,14 @@ int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode) {
                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
                 };
                 const char *rel = path + strspn(path, "/");
-                long fd = syscall(SYS_openat2, r->fd, *rel ? rel : ".", &how, sizeof how);
+                long fd;
+                /* EAGAIN: a rename raced with a ".." walk; the kernel asks
+                 * to try again */
+                for (unsigned tries = 0;; tries++) {
+                        fd = syscall(SYS_openat2, r->fd, *rel ? rel : ".", &how, sizeof how);
+                        if (fd >= 0 || errno != EAGAIN || tries >= 8)
+                                break;
+                }
                 if (fd >= 0)
                         return (int) fd;
                 if (errno != ENOSYS && errno != EPERM) /* EPERM: seccomp filters of old runtimes */
