@@ -190,6 +190,13 @@ static int plan_hostname(Planner *P) {
         if (!h && !isempty(P->in->metadata_hostname)) {
                 h = P->in->metadata_hostname;
                 origin = "metadata hostname";
+        } else if (h && !isempty(P->in->metadata_hostname) && !streq(h, P->in->metadata_hostname)) {
+                /* as coreos-cloudinit's "Warning: user-data hostname (%s)
+                 * overrides metadata hostname (%s)"; the metadata value is
+                 * not echoed (it is not checked yet) */
+                r = issue(P, true, "hostname", "user-data hostname \"%s\" overrides the metadata hostname", h);
+                if (r < 0)
+                        return r;
         }
         if (!h)
                 return 0;

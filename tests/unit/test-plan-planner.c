@@ -174,6 +174,8 @@ static void test_hostname_precedence(void **state) {
         Run run;
         run_plan(&run, "#cloud-config\nhostname: mine\n", &fake, NULL, NULL, "theirs.example.com");
         assert_string_equal(run.plan.hostname, "mine");
+        assert_int_equal(run.plan.n_issues, 1);
+        assert_true(run.plan.issues[0].warning);
         run_done(&run);
 
         /* a metadata value that is not a host name is refused, not echoed */
