@@ -618,26 +618,47 @@ static void prepare_unmask(DirEntry *d, Pending *p, FsResult *res) {
         res->outcome = FS_REMOVED;
 }
 
-static void make_dir(const PlanFile *f, DirEntry *d, const char *base, uid_t uid, gid_t gid, FsResult *res) {
-        if (mkdirat(d->fd, base, 0700) < 0) {
-                if (errno != EEXIST) {
-                        fail(res, -errno, "creating the directory");
-                        return;
-                }
-                struct stat st;
-                if (fstatat(d->fd, base, &st, 0) < 0 || !S_ISDIR(st.st_mode)) {
+/* A directory appears with its owner and mode already set: made under a
+ * temp name, chowned, then renamed into place - a run killed half-way
+ * never leaves a root-owned ~/.ssh that later runs would keep. */
+static void make_dir(const PlanFile *f, DirEntry *d, const char *base, const char *tmp, uid_t uid, gid_t gid,
+                     FsResult *res) {
+        struct stat st;
+
+        (void) unlinkat(d->fd, tmp, AT_REMOVEDIR); /* empty leftover of a killed run */
+        /* never follow a link here: fstatat() would resolve it outside
+         * the root; files below it are resolved inside the root anyway */
+        if (fstatat(d->fd, base, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
+                if (S_ISLNK(st.st_mode))
+                        *res = (FsResult) { .outcome = FS_UNCHANGED, .what = "a symlink, left alone" };
+                else if (!S_ISDIR(st.st_mode))
                         fail(res, -ENOTDIR, "creating the directory");
+                else
+                        res->outcome = FS_UNCHANGED; /* an existing directory keeps its mode and owner */
+                return;
+        }
+        if (mkdirat(d->fd, tmp, 0700) < 0) {
+                fail(res, -errno, "creating the directory");
+                return;
+        }
+        _cleanup_close_ int fd = openat(d->fd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, f->mode) < 0) {
+                int e = -errno;
+                (void) unlinkat(d->fd, tmp, AT_REMOVEDIR);
+                fail(res, e, "setting the directory's owner and mode");
+                return;
+        }
+        if (renameat2(d->fd, tmp, d->fd, base, RENAME_NOREPLACE) < 0) {
+                int e = -errno;
+                (void) unlinkat(d->fd, tmp, AT_REMOVEDIR);
+                if (e == -EEXIST && fstatat(d->fd, base, &st, AT_SYMLINK_NOFOLLOW) >= 0 && S_ISDIR(st.st_mode)) {
+                        res->outcome = FS_UNCHANGED;
                         return;
                 }
-                res->outcome = FS_UNCHANGED; /* an existing directory keeps its mode and owner */
+                fail(res, e, "renaming the directory into place");
                 return;
         }
         d->dirty = true;
-        _cleanup_close_ int fd = openat(d->fd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0 || fchown(fd, uid, gid) < 0 || fchmod(fd, f->mode) < 0) {
-                fail(res, -errno, "setting the directory's owner and mode");
-                return;
-        }
         res->outcome = FS_WRITTEN;
 }
 
@@ -753,7 +774,7 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                         prepare_unmask(d, p, res);
                         break;
                 case PLAN_FILE_DIR:
-                        make_dir(f, d, p->base, uid, gid, res);
+                        make_dir(f, d, p->base, p->tmp, uid, gid, res);
                         break;
                 default:
                         fail(res, -EINVAL, "unknown action");
