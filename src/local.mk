@@ -2,7 +2,6 @@ bin_PROGRAMS += nodeinit
 nodeinit_SOURCES = \
 	%reldir%/main.c \
 	%reldir%/verbs.h \
-	%reldir%/verb-pending.c \
 	%reldir%/verb-validate.c \
 	%reldir%/verb-apply.c
 nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h

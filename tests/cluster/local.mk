@@ -2,17 +2,22 @@
 # The simulated EC2 cluster of issue 5 and the harness under tests/lib it is
 # built on. They need root, systemd-nspawn and etcd; elsewhere they exit 77
 # (SKIP). The stand-in tests prove the harness; the real cluster test runs
-# test-cluster-standin.sh with NODE_PROVISION set to nodeinit.
+# test-cluster-standin.sh with NODE_PROVISION set to nodeinit, and the seed
+# test boots the seed's own etcd 0.4 cloud-config.
 TESTS += \
 	%reldir%/test-usermgr-standin.sh \
 	%reldir%/test-hook-ordering.sh \
-	%reldir%/test-cluster-standin.sh
+	%reldir%/test-cluster-standin.sh \
+	%reldir%/test-cluster.sh \
+	%reldir%/test-cluster-seed.sh
 
 EXTRA_DIST += \
 	%reldir%/test-usermgr-standin.sh \
 	%reldir%/test-hook-ordering.sh \
 	%reldir%/test-cluster-standin.sh \
 	%reldir%/test-cluster.sh \
+	%reldir%/test-cluster-seed.sh \
+	%reldir%/user-data-seed.yml \
 	%reldir%/bench-cluster.sh \
 	%reldir%/cluster-lib.sh \
 	%reldir%/standin-provision.sh \
