@@ -4,7 +4,7 @@ nodeinit_SOURCES = \
 	%reldir%/verbs.h \
 	%reldir%/verb-validate.c \
 	%reldir%/verb-apply.c
-nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h
+nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h %reldir%/source-args.c %reldir%/source-args.h
 nodeinit_LDADD = \
 	src/apply/libapply.a \
 	src/plan/libplan.a \

@@ -7,6 +7,7 @@
 #include "basic/log.h"
 #include "config/model.h"
 #include "report/validate.h"
+#include "source-args.h"
 #include "userdata/userdata.h"
 #include "verbs.h"
 
@@ -227,31 +228,57 @@ int verb_validate(int argc, char *argv[]) {
         return unreadable ? 2 : failed ? 1 : 0;
 }
 
+static int validate_fetched(SourceArgs *args, ValidateResult *res) {
+        _cleanup_(source_result_done) SourceResult fetched = {};
+        int r;
+
+        /* A file is read as it is: waiting minutes for it to appear, as a
+         * boot does, helps nobody who asked to validate it. */
+        if (args->n_specs == 1 && args->specs[0].kind == SOURCE_FILE)
+                return validate_path(args->specs[0].arg, res);
+
+        res->path = strdup(args->specs[0].arg ?: source_kind_to_string(args->specs[0].kind));
+        if (!res->path)
+                return -ENOMEM;
+        r = source_fetch(args->specs, args->n_specs, &args->options, &fetched);
+        if (r < 0) {
+                res->unreadable = true;
+                log_error("No user-data to validate: %s", fetched.error ?: strerror(-r));
+                return 0;
+        }
+        if (!fetched.have_user_data)
+                return 0;
+        return validate_data(fetched.user_data, fetched.user_data_size, res);
+}
+
 int verb_validate_compat(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "validate", optional_argument, NULL, 'v' },
-                { "from-file", required_argument, NULL, 'f' },
+                SOURCE_ARGS_OPTIONS,
                 {}
         };
-        const char *file = NULL;
-        int c;
+        _cleanup_(source_args_done) SourceArgs args = {};
+        _cleanup_(validate_result_done) ValidateResult res = {};
+        int c, idx, r;
 
-        /* Go's flag package: -flag and --flag are the same; other
-         * coreos-cloudinit flags are accepted and do not matter here. */
+        /* Go's flag package: -flag and --flag are the same; coreos-cloudinit
+         * flags that do not matter for validation are accepted and ignored. */
         optind = 0;
         opterr = 0;
-        while ((c = getopt_long_only(argc, argv, "", options, NULL)) >= 0)
-                if (c == 'f')
-                        file = optarg;
+        while ((c = getopt_long_only(argc, argv, "", options, &idx)) >= 0) {
+                if (!source_args_is_option(c))
+                        continue;
+                r = source_args_handle(&args, c, options[idx].name, optarg);
+                if (r < 0)
+                        return source_args_exit_status(r);
+        }
         opterr = 1;
 
-        if (!file) {
-                log_error("-validate needs the user-data: give -from-file=FILE (or use `nodeinit validate FILE`).");
-                return 2;
-        }
+        r = source_args_finish(&args, NULL, 0, false);
+        if (r < 0)
+                return source_args_exit_status(r);
 
-        _cleanup_(validate_result_done) ValidateResult res = {};
-        int r = validate_path(file, &res);
+        r = validate_fetched(&args, &res);
         if (r < 0)
                 return log_error_errno(r, "Failed while validating user_data (%m)"), 1;
         if (res.unreadable)

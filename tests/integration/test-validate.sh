@@ -86,6 +86,15 @@ assert_eq "$rc" 1 "compat: any entry fails, as coreos-cloudinit"
 assert_contains "$out" "line 3: warning: unrecognized key \"foo\""
 "$NODEINIT" -validate -from-file=good.yml; assert_eq "$?" 0 "compat: clean"
 "$NODEINIT" -validate -from-file=script.sh; assert_eq "$?" 0 "compat: script"
+# -validate with a network source: user-data fetched, then validated
+python3 -m http.server --bind 127.0.0.1 0 > http.log 2>&1 &
+http_pid=$!
+trap 'kill $http_pid 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' http.log); [ -n "$port" ] && break; sleep 0.05; done
+out=$("$NODEINIT" -validate -from-url="http://127.0.0.1:$port/bad.yml" 2>&1); rc=$?
+assert_eq "$rc" 1 "compat: -from-url"
+assert_contains "$out" "line 5: error: invalid value lol"
+kill "$http_pid"
 ln -s "$NODEINIT" coreos-cloudinit
 ./coreos-cloudinit -validate=true -from-file=bad.yml 2>/dev/null; assert_eq "$?" 1 "called as coreos-cloudinit"
 out=$(./coreos-cloudinit -version); assert_contains "$out" "coreos-cloudinit"

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <math.h>
+
+#include "basic/buf.h"
+#include "basic/log.h"
+#include "source-args.h"
+
+void source_args_done(SourceArgs *a) {
+        source_spec_array_free(a->specs, a->n_specs);
+        *a = (SourceArgs) {};
+}
+
+static int add_spec(SourceArgs *a, SourceSpec *s) {
+        SourceSpec *n = reallocarray(a->specs, a->n_specs + 1, sizeof(SourceSpec));
+        if (!n) {
+                source_spec_done(s);
+                return log_error_errno(-ENOMEM, "Out of memory.");
+        }
+        a->specs = n;
+        a->specs[a->n_specs++] = *s;
+        *s = (SourceSpec) {};
+        return 0;
+}
+
+static int parse_seconds(const char *s, uint64_t *ret) {
+        char *end = NULL;
+
+        errno = 0;
+        double d = strtod(s, &end);
+        if (errno != 0 || !end || *end || end == s || !isfinite(d) || d <= 0 || d > 86400.0 * 365)
+                return -EINVAL;
+        *ret = (uint64_t) (d * 1e6);
+        return 0;
+}
+
+int source_args_handle(SourceArgs *a, int c, const char *name, const char *arg) {
+        SourceSpec s = {};
+        int r;
+
+        switch (c) {
+        case ARG_SOURCE_OEM:
+                a->oem = arg;
+                return 0;
+        case ARG_SOURCE_TIMEOUT:
+        case ARG_SOURCE_REQUEST_TIMEOUT:
+                r = parse_seconds(arg, c == ARG_SOURCE_TIMEOUT ? &a->options.timeout_usec
+                                                               : &a->options.request_timeout_usec);
+                if (r < 0)
+                        return log_error_errno(r, "-%s=%s: not a number of seconds", name, arg);
+                return 0;
+        case ARG_SOURCE_IMDS:
+                if (!streq(arg, "v1") && !streq(arg, "v2"))
+                        return log_error_errno(-EINVAL, "--imds=%s: expected v1 or v2", arg);
+                a->options.imds_v1_only = streq(arg, "v1");
+                return 0;
+        case ARG_SOURCE_FLAG:
+                r = source_spec_from_flag(name, arg, &s);
+                if (r == -ENOENT)
+                        return 0; /* a boolean flag set to false */
+                if (r == -EOPNOTSUPP)
+                        return log_error_errno(r, "-%s: this datasource is not supported by nodeinit", name);
+                if (r < 0)
+                        return log_error_errno(-EINVAL, "-%s=%s: invalid value", name, strempty(arg));
+                return add_spec(a, &s);
+        default:
+                return -EINVAL;
+        }
+}
+
+static int apply_oem(SourceArgs *a) {
+        SourceSpec *p = NULL;
+        size_t n = 0;
+        int r;
+
+        r = source_oem_preset(a->oem, &p, &n);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "-oem %s: its datasources are not supported by nodeinit", a->oem);
+        if (r < 0) {
+                _cleanup_(buf_done) Buf names = {};
+                for (size_t i = 0; source_oem_names[i]; i++)
+                        (void) buf_printf(&names, "%s%s", i ? " " : "", source_oem_names[i]);
+                /* coreos-cloudinit's words, on stdout as it printed them */
+                printf("Invalid option to -oem: \"%s\". Supported options: [%s]\n", a->oem, strempty(names.data));
+                return -EINVAL;
+        }
+
+        for (size_t i = 0; i < n; i++) {
+                r = add_spec(a, p + i);
+                if (r < 0) {
+                        source_spec_array_free(p + i + 1, n - i - 1);
+                        free(p);
+                        return r;
+                }
+        }
+        free(p);
+        return 0;
+}
+
+int source_args_finish(SourceArgs *a, char * const *words, size_t n_words, bool files_as_words) {
+        int r;
+
+        if (a->oem) {
+                r = apply_oem(a);
+                if (r < 0)
+                        return r;
+        }
+
+        for (size_t i = 0; i < n_words; i++) {
+                SourceSpec s = {};
+                r = source_spec_parse(words[i], &s);
+                if (r < 0 && files_as_words && access(words[i], F_OK) == 0) {
+                        _cleanup_free_ char *w = NULL;
+                        if (asprintf(&w, "file:%s", words[i]) < 0)
+                                return log_error_errno(-ENOMEM, "Out of memory.");
+                        r = source_spec_parse(w, &s);
+                }
+                if (r < 0)
+                        return log_error_errno(-EINVAL,
+                                               "%s: not a datasource (try ec2, ec2:URL, file:PATH, url:URL, cmdline, "
+                                               "configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL], waagent[:DIR])",
+                                               words[i]);
+                r = add_spec(a, &s);
+                if (r < 0)
+                        return r;
+        }
+
+        if (a->n_specs == 0)
+                return log_error_errno(-ENODATA,
+                                       "Provide at least one of --from-file, --from-configdrive, --from-ec2-metadata, "
+                                       "--from-gce-metadata, --from-packet-metadata, --from-digitalocean-metadata, "
+                                       "--from-waagent, --from-url or --from-proc-cmdline (or a SOURCE word)");
+        return 0;
+}
