@@ -105,8 +105,10 @@ DiscoveryKind discovery_kind_from_string(const char *s) _pure_;
 typedef struct PlanDiscovery {
         DiscoveryKind kind;
         char *url;
-        char *name;           /* member name (etcd: name, else machine id / hostname) */
-        char *peer_addr;      /* etcd 0.4: value registered under the name */
+        char *name;           /* etcd2: etcd2.name, else etcd's default "default";
+                               * etcd 0.4: etcd.name, else instance id, else hostname */
+        char *peer_addr;      /* etcd 0.4: etcd.peer_addr, the value registered under the name;
+                               * etcd2: initial_advertise_peer_urls (its member ID) */
         char *fallback;       /* etcd2 discovery_fallback, for the message when full */
 } PlanDiscovery;
 

@@ -147,6 +147,43 @@ static void test_seed(void **state) {
         run_done(&run);
 }
 
+/* etcd2: the check must know the member ID etcd will register under (from
+ * initial_advertise_peer_urls) and its name (etcd's "default" when unset);
+ * the instance-id fallback is etcd 0.4's only. */
+static void test_discovery_etcd2(void **state) {
+        static const char *yaml = "#cloud-config\ncoreos:\n  etcd2:\n"
+                                  "    discovery: http://127.0.0.1:24001/v2/keys/discovery/abc\n"
+                                  "    initial-advertise-peer-urls: http://10.0.0.5:2380,http://10.0.1.5:2380\n"
+                                  "    discovery-fallback: exit\n";
+        static const char *named = "#cloud-config\ncoreos:\n  etcd2:\n"
+                                   "    discovery: http://127.0.0.1:24001/v2/keys/discovery/abc\n"
+                                   "    name: node7\n"
+                                   "  etcd:\n    discovery: http://127.0.0.1:24001/v2/keys/d04/x\n"
+                                   "    peer-addr: 10.0.0.5:7001\n";
+        Fake fake = {};
+        Run run;
+
+        run_plan(&run, yaml, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 1);
+        const PlanDiscovery *d = run.plan.discovery;
+        assert_int_equal(d->kind, DISCOVERY_ETCD2);
+        assert_string_equal(d->peer_addr, "http://10.0.0.5:2380,http://10.0.1.5:2380");
+        assert_string_equal(d->name, "default");
+        assert_string_equal(d->fallback, "exit");
+        run_done(&run);
+
+        run_plan(&run, named, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 2);
+        d = run.plan.discovery;
+        assert_int_equal(d[0].kind, DISCOVERY_ETCD);
+        assert_string_equal(d[0].name, "ip-10-0-0-5");  /* no instance id here: the hostname */
+        assert_string_equal(d[0].peer_addr, "10.0.0.5:7001");
+        assert_int_equal(d[1].kind, DISCOVERY_ETCD2);
+        assert_string_equal(d[1].name, "node7");
+        assert_null(d[1].peer_addr);
+        run_done(&run);
+}
+
 static void test_unchanged(void **state) {
         Fake fake = {};
         fake_add(&fake, "/etc/hostname", PLAN_NODE_REGULAR, "ip-10-0-0-5\n", 0644);
@@ -359,6 +396,7 @@ int main(void) {
                 cmocka_unit_test(test_users_and_keys),
                 cmocka_unit_test(test_units_mask_unmask),
                 cmocka_unit_test(test_metadata_keys),
+                cmocka_unit_test(test_discovery_etcd2),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
