@@ -225,7 +225,7 @@ static void ctx_done(Ctx *c) {
 
 /* One request, retried on transport errors and 5xx until the deadline.
  * -ETIMEDOUT: nothing usable came in time (c->last_error says why). */
-static int request(Ctx *c, const char *method, const char *url, HttpResponse *ret) {
+static int request(Ctx *c, const char *method, const char *url, const char *form, HttpResponse *ret) {
         unsigned attempt = 0;
 
         for (;;) {
@@ -238,6 +238,10 @@ static int request(Ctx *c, const char *method, const char *url, HttpResponse *re
                         .url = url,
                         .timeout_usec = MIN(c->request_timeout, left),
                         .max_body = DISCOVERY_MAX_BODY,
+                        /* form values go in the body, as etcd's own client sends them */
+                        .body = form,
+                        .body_size = form ? strlen(form) : 0,
+                        .content_type = form ? "application/x-www-form-urlencoded" : NULL,
                 };
 
                 c->requests++;
@@ -341,7 +345,7 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                 return 0;
         }
 
-        r = request(c, "GET", d->url, &list);
+        r = request(c, "GET", d->url, NULL, &list);
         if (r < 0) {
                 set_request_failure(res, c, r, d->url);
                 return 0;
@@ -376,13 +380,15 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                 res->ok = true;
         } else {
                 _cleanup_(http_response_done) HttpResponse put = {};
+                _cleanup_free_ char *form = NULL;
                 key_url = strjoin3(d->url, "/", d->name);
                 esc = discovery_form_escape(d->peer_addr);
-                /* value in the query: etcd parses form values from both. */
-                put_url = key_url && esc ? strjoin3(key_url, "?ttl=" ETCD04_TTL "&value=", esc) : NULL;
-                if (!put_url)
+                /* as etcd 0.4 does: the TTL in the query, the value in the form body */
+                put_url = key_url ? strjoin3(key_url, "?ttl=", ETCD04_TTL) : NULL;
+                form = esc ? strjoin3("value=", esc, "") : NULL;
+                if (!put_url || !form)
                         return -ENOMEM;
-                r = request(c, "PUT", put_url, &put);
+                r = request(c, "PUT", put_url, form, &put);
                 if (r < 0) {
                         set_request_failure(res, c, r, key_url);
                         return 0;
@@ -442,7 +448,7 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         size_url = strjoin3(d->url, "/", "_config/size");
         if (!size_url)
                 return -ENOMEM;
-        r = request(c, "GET", size_url, &sz);
+        r = request(c, "GET", size_url, NULL, &sz);
         if (r < 0) {
                 set_request_failure(res, c, r, size_url);
                 return 0;
@@ -469,7 +475,7 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         }
         res->size = (unsigned) size;
 
-        r = request(c, "GET", d->url, &list);
+        r = request(c, "GET", d->url, NULL, &list);
         if (r < 0) {
                 set_request_failure(res, c, r, d->url);
                 return 0;
@@ -588,7 +594,7 @@ int discovery_token_new(HttpClient *http, const char *prefix, unsigned size, con
                         char **ret_url, char **reterr_message) {
         _cleanup_(ctx_done) Ctx c = { .http = http };
         _cleanup_(http_response_done) HttpResponse resp = {};
-        _cleanup_free_ char *base = NULL, *url = NULL, *put = NULL;
+        _cleanup_free_ char *base = NULL, *url = NULL, *put = NULL, *form = NULL;
         uint8_t rnd[16];
         char token[33];
         Buf b = {};
@@ -609,16 +615,19 @@ int discovery_token_new(HttpClient *http, const char *prefix, unsigned size, con
         for (size_t l = strlen(base); l > 0 && base[l - 1] == '/'; l--)
                 base[l - 1] = 0;
         url = strjoin3(base, "/", token);
-        if (!url || buf_printf(&b, "%s/_config/size?value=%u", url, size) < 0 || !(put = buf_steal(&b, NULL))) {
+        if (!url || buf_printf(&b, "value=%u", size) < 0 || !(form = buf_steal(&b, NULL))) {
                 buf_done(&b);
                 return -ENOMEM;
         }
         buf_done(&b);
+        put = strjoin3(url, "/", "_config/size");
+        if (!put)
+                return -ENOMEM;
 
         retry_init(&c.retry, o && o->timeout_usec ? o->timeout_usec : DISCOVERY_TIMEOUT_DEFAULT_USEC);
         c.request_timeout = o && o->request_timeout_usec ? o->request_timeout_usec :
                             DISCOVERY_REQUEST_TIMEOUT_DEFAULT_USEC;
-        r = request(&c, "PUT", put, &resp);
+        r = request(&c, "PUT", put, form, &resp);
         if (r < 0) {
                 if (reterr_message)
                         *reterr_message = c.last_error ? TAKE_PTR(c.last_error) : strdup(strerror(-r));

@@ -247,9 +247,25 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
          * that nothing of the previous request (method, headers) leaks in. */
         c->f.easy_reset(h);
 
-        /* An empty "Expect:" stops libcurl from adding one; an empty "Accept:"
-         * keeps requests minimal. */
-        headers = c->f.slist_append(headers, put ? "Content-Type:" : "Accept:");
+        /* An empty "Accept:" keeps requests minimal; a bodyless PUT carries
+         * no Content-Type; with a body, an empty "Expect:" stops libcurl
+         * from waiting for a "100 Continue" the server may never send. */
+        _cleanup_free_ char *ctype = NULL;
+        if (put && req->body) {
+                if (asprintf(&ctype, "Content-Type: %s",
+                             req->content_type ?: "application/x-www-form-urlencoded") < 0) {
+                        ctype = NULL;
+                        return -ENOMEM;
+                }
+                headers = c->f.slist_append(headers, "Expect:");
+                if (headers) {
+                        struct curl_slist *n = c->f.slist_append(headers, ctype);
+                        if (!n)
+                                c->f.slist_free_all(headers);
+                        headers = n;
+                }
+        } else
+                headers = c->f.slist_append(headers, put ? "Content-Type:" : "Accept:");
         if (!headers)
                 return -ENOMEM;
         STRV_FOREACH(hdr, req->headers) {
@@ -284,10 +300,11 @@ int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret) {
          * node's metadata. The user's no_proxy list still applies. */
         c->f.easy_setopt(h, CURLOPT_NOPROXY, c->noproxy);
         if (put) {
-                /* A bodyless PUT with an explicit zero length, as IMDS clients send it. */
+                /* Without a body: an explicit zero length, as IMDS clients
+                 * send it. The body is not copied: req outlives the call. */
                 c->f.easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
-                c->f.easy_setopt(h, CURLOPT_POSTFIELDS, "");
-                c->f.easy_setopt(h, CURLOPT_POSTFIELDSIZE, 0L);
+                c->f.easy_setopt(h, CURLOPT_POSTFIELDS, req->body ?: "");
+                c->f.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) (req->body ? req->body_size : 0));
         } else
                 c->f.easy_setopt(h, CURLOPT_HTTPGET, 1L);
 

@@ -23,6 +23,12 @@ typedef struct HttpRequest {
         const char *method;             /* "GET" (default when NULL) or "PUT" */
         const char *url;
         char * const *headers;          /* "Name: value" strings, may be NULL */
+        /* PUT only: the request body (NULL: none, sent as Content-Length: 0)
+         * and its type (NULL: application/x-www-form-urlencoded, what etcd's
+         * v2 keys API and its discovery clients use). */
+        const char *body;
+        size_t body_size;
+        const char *content_type;
         uint64_t timeout_usec;          /* whole request, connect included */
         size_t max_body;                /* larger bodies fail with -EFBIG */
         bool follow_redirects;
