@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <dlfcn.h>
 #include <fcntl.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -10,6 +9,7 @@
 #include "apply/systemd.h"
 #include "basic/buf.h"
 #include "basic/log.h"
+#include "basic/sha1.h"
 #include "basic/strv.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
@@ -1048,51 +1048,6 @@ int script_exec_argv(const char *content, size_t size, const char *path, char **
         return 0;
 }
 
-static int mkdir_p_at(int dir_fd, const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; ; s++) {
-                if (*s != '/' && *s != 0)
-                        continue;
-                char c = *s;
-                *s = 0;
-                if (mkdirat(dir_fd, p, mode) < 0 && errno != EEXIST)
-                        return negative_errno();
-                *s = c;
-                if (!c)
-                        return 0;
-        }
-}
-
-static int write_file_at(int dir_fd, const char *path, const char *data, size_t size, mode_t mode) {
-        _cleanup_free_ char *tmp = strjoin2(path, ".tmp");
-        _cleanup_close_ int fd = -EBADF;
-
-        if (!tmp)
-                return -ENOMEM;
-        fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
-        if (fd < 0)
-                return negative_errno();
-        for (size_t done = 0; done < size;) {
-                ssize_t k = write(fd, data + done, size - done);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        int r = negative_errno();
-                        (void) unlinkat(dir_fd, tmp, 0);
-                        return r;
-                }
-                done += (size_t) k;
-        }
-        if (fchmod(fd, mode) < 0 || fsync(fd) < 0 || renameat(dir_fd, tmp, dir_fd, path) < 0) {
-                int r = negative_errno();
-                (void) unlinkat(dir_fd, tmp, 0);
-                return r;
-        }
-        return 0;
-}
-
 static int append_exec_start(SystemdBus *b, sd_bus_message *m, char **argv) {
         int r;
 
@@ -1121,36 +1076,62 @@ static int append_exec_start(SystemdBus *b, sd_bus_message *m, char **argv) {
         return r;
 }
 
+/* Saves the script at path through the root-confined writer: a symlink
+ * planted under --root cannot redirect it, a crash leaves no half-written
+ * file, and an unchanged script is not rewritten. */
+static int save_script(const FsRoot *root, const char *dir, const char *path, const PlanScript *script,
+                       const char **reterr_what) {
+        PlanFile files[2] = {
+                { .path = (char *) dir, .action = PLAN_FILE_DIR, .mode = 0700, .origin = (char *) "script" },
+                { .path = (char *) path, .action = PLAN_FILE_WRITE, .content = script->content,
+                  .size = script->size, .mode = 0700, .origin = (char *) "script", .secret = true },
+        };
+        FsResult fr[2] = {};
+
+        /* owner NULL everywhere: whoever runs nodeinit, as the manager that
+         * executes it expects */
+        int r = fs_commit(root, files, 2, NULL, NULL, true, fr);
+        if (r < 0)
+                return r;
+        for (unsigned i = 0; i < 2; i++)
+                if (fr[i].outcome == FS_FAILED) {
+                        *reterr_what = fr[i].what;
+                        return fr[i].error;
+                }
+        return 0;
+}
+
 int systemd_run_script(
                 SystemdBus *b,
                 const PlanScript *script,
-                int root_fd,
+                const FsRoot *root,
                 const char *workspace,
                 const SystemdOptions *o,
                 UnitResult *ret) {
 
         _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *dir = NULL, *path = NULL, *unit = NULL, *rel_dir = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL, *unit = NULL;
         UnitResult res = { .step = UNIT_STEP_SCRIPT, .command = UNIT_COMMAND_START };
         uint64_t t = now_monotonic_usec();
-        uint64_t id = 0;
+        uint8_t digest[SHA1_DIGEST_SIZE];
+        char id[13];
         Buf buf = {};
         int r;
 
-        /* A random id: scripts of earlier runs (and their failed transient
-         * units, which stay loaded) never collide with this one. */
-        if (getrandom(&id, sizeof id, GRND_NONBLOCK) != (ssize_t) sizeof id)
-                id = now_monotonic_usec() ^ ((uint64_t) getpid() << 32);
-        id &= 0xffffffffffULL;
+        /* Named by content: a re-run with the same script reuses its file
+         * (and unit name) instead of piling up copies; another script gets
+         * another name. */
+        sha1(script->content, script->size, digest);
+        for (unsigned i = 0; i < 6; i++)
+                snprintf(id + 2 * i, 3, "%02x", digest[i]);
 
-        if (buf_printf(&buf, "nodeinit-script-%010llx.service", (unsigned long long) id) < 0 ||
-            !(unit = buf_steal(&buf, NULL)))
+        if (buf_printf(&buf, "nodeinit-script-%s.service", id) < 0 || !(unit = buf_steal(&buf, NULL)))
                 goto oom;
         buf_done(&buf);
         if (buf_printf(&buf, "%s/scripts", workspace) < 0 || !(dir = buf_steal(&buf, NULL)))
                 goto oom;
         buf_done(&buf);
-        if (buf_printf(&buf, "%s/%010llx", dir, (unsigned long long) id) < 0 || !(path = buf_steal(&buf, NULL)))
+        if (buf_printf(&buf, "%s/%s", dir, id) < 0 || !(path = buf_steal(&buf, NULL)))
                 goto oom;
         buf_done(&buf);
         res.unit = strdup(unit);
@@ -1166,23 +1147,14 @@ int systemd_run_script(
                 goto finish;
         }
 
-        /* Relative to root_fd: the --root directory, or "/" itself. */
-        const char *rel = dir;
-        while (*rel == '/')
-                rel++;
-        rel_dir = strdup(rel);
-        if (!rel_dir)
+        const char *what = NULL;
+        r = save_script(root, dir, path, script, &what);
+        if (r == -ENOMEM)
                 goto oom;
-        r = mkdir_p_at(root_fd, rel_dir, 0700);
-        if (r >= 0) {
-                _cleanup_free_ char *rel_path = strjoin2(rel_dir, path + strlen(dir));
-                if (!rel_path)
-                        goto oom;
-                r = write_file_at(root_fd, rel_path, script->content, script->size, 0700);
-        }
         if (r < 0) {
                 res.outcome = UNIT_OUTCOME_ERROR;
-                result_set_message(&res, "cannot save script as %s: %s", path, strerror(-r));
+                result_set_message(&res, "cannot save script as %s: %s%s%s", path, strempty(what),
+                                   what ? ": " : "", strerror(-r));
                 goto finish;
         }
 
@@ -1199,6 +1171,14 @@ int systemd_run_script(
                 _cleanup_free_ char *cmdline = strv_join(argv, " ");
                 const char *job;
 
+                /* The same script's unit of an earlier run stays loaded
+                 * when it failed, and would make the name "exist": let it
+                 * go (an error here only means there is nothing to reset). */
+                {
+                        BUS_ERROR(e2, b);
+                        (void) b->f.call_method(b->bus, SD_DEST, SD_PATH, SD_MANAGER, "ResetFailedUnit", &e2.e,
+                                                NULL, "s", unit);
+                }
                 r = b->f.message_new_method_call(b->bus, &call.m, SD_DEST, SD_PATH, SD_MANAGER,
                                                  "StartTransientUnit");
                 if (r >= 0)
@@ -1222,6 +1202,13 @@ int systemd_run_script(
                         r = b->f.call(b->bus, call.m, 0, &e.e, &reply.m);
                 if (r >= 0)
                         r = b->f.message_read(reply.m, "o", &job);
+                if (r < 0 && e.e.name && streq(e.e.name, "org.freedesktop.systemd1.UnitExists")) {
+                        /* still running since an earlier run: not started twice */
+                        res.outcome = UNIT_OUTCOME_QUEUED;
+                        result_set_message(&res, "already running (started by an earlier run): %s",
+                                           cmdline ?: path);
+                        goto finish;
+                }
                 if (r < 0) {
                         result_set_error(&res, &e.e, r);
                         goto finish;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
+#include "apply/fs.h"
 #include "basic/macro.h"
 #include "plan/plan.h"
 
@@ -115,17 +116,21 @@ int systemd_apply_units(
                 UnitResult **results,
                 size_t *n_results);
 
-/* Saves the script under <workspace>/scripts/<id> (0700) relative to root_fd
- * (AT_FDCWD or the --root directory; workspace is the absolute path on the
- * node, e.g. /var/lib/nodeinit) and starts it as the transient unit
- * nodeinit-script-<id>.service with ExecStart=<its own #! interpreter>
- * <path>, Type=exec, waiting for the start job. Fills *ret (always, when
- * returning >= 0). Returns 0 on success, 1 when the step failed, negative
- * errno on -ENOMEM. */
+/* Saves the script as <workspace>/scripts/<id> (0700, in a 0700 directory)
+ * inside root (the --root directory or "/"; workspace is the absolute path
+ * on the node, e.g. /var/lib/nodeinit) through fs_commit(): confined to the
+ * root, atomic, untouched when unchanged. <id> is the first 12 hex digits
+ * of the script's SHA-1, so a re-run of the same script reuses its file.
+ * Starts it as the transient unit nodeinit-script-<id>.service with
+ * ExecStart=<its own #! interpreter> <path>, Type=exec, waiting for the
+ * start job (a failed unit of an earlier run is reset first; one still
+ * running is reported as queued, not started twice). Fills *ret (always,
+ * when returning >= 0). Returns 0 on success, 1 when the step failed,
+ * negative errno on -ENOMEM. */
 int systemd_run_script(
                 SystemdBus *b,
                 const PlanScript *script,
-                int root_fd,
+                const FsRoot *root,
                 const char *workspace,
                 const SystemdOptions *o,
                 UnitResult *ret);

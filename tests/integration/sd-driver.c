@@ -171,8 +171,8 @@ int main(int argc, char *argv[]) {
                 print_result(&results[i]);
         unit_results_free(results, n_results);
 
-        _cleanup_close_ int root_fd = open(root, O_DIRECTORY | O_PATH | O_CLOEXEC);
-        if (root_fd < 0 && scripts)
+        _cleanup_(fs_root_done) FsRoot fsroot = { .fd = -EBADF };
+        if (scripts && fs_root_open(streq(root, "/") ? NULL : root, &fsroot) < 0)
                 return 2;
         STRV_FOREACH(s, scripts) {
                 _cleanup_free_ char *content = NULL;
@@ -181,7 +181,7 @@ int main(int argc, char *argv[]) {
                         return 2;
                 PlanScript ps = { .content = content, .size = size };
                 UnitResult res;
-                r = systemd_run_script(bus, &ps, root_fd, workspace, &o, &res);
+                r = systemd_run_script(bus, &ps, &fsroot, workspace, &o, &res);
                 if (r < 0)
                         return 2;
                 failed += r;

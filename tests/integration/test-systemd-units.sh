@@ -192,7 +192,7 @@ printf 'echo no shebang\n' > "$S/s5"
 # the manager sees the workspace at its real path: give it the scratch root
 drive --root / --workspace "$ROOT/var/lib/nodeinit" \
         --script "$S/s1" --script "$S/s2" --script "$S/s3" --script "$S/s4" --script "$S/s5"
-check "sh script started" grep -qE "^script	nodeinit-script-[0-9a-f]{10}\.service	done	done	-	/bin/sh $ROOT/var/lib/nodeinit/scripts/[0-9a-f]{10}\$" "$S/res"
+check "sh script started" grep -qE "^script	nodeinit-script-[0-9a-f]{12}\.service	done	done	-	/bin/sh $ROOT/var/lib/nodeinit/scripts/[0-9a-f]{12}\$" "$S/res"
 check "sh script ran" wait_file "$OUT/script-sh"
 check "python script ran with python3" wait_file "$OUT/script-py"
 check "python output" grep -q '^py 3' "$OUT/script-py"
@@ -203,6 +203,17 @@ check "missing interpreter fails the start job" \
 check "no #! line is an error" bash -c "awk -F'\t' '\$1 == \"script\" && \$3 == \"error\"' '$S/res' | grep -q '#!'"
 check "scripts saved 0700" test "$(stat -c %a "$ROOT"/var/lib/nodeinit/scripts/* | sort -u | tr '\n' ' ')" = "700 "
 check "failures counted" test "$DRIVE_RC" -eq 1
+# the same scripts again: the same files and units (named by content), the
+# failed unit of the first run reset rather than "already exists"
+first=$(awk -F'\t' '$1 == "script" { print $2 }' "$S/res" | sort | tr '\n' ' ')
+rm -f "$OUT/script-sh"
+drive --root / --workspace "$ROOT/var/lib/nodeinit" --script "$S/s1" --script "$S/s4"
+check "re-run: sh script started again" has script "$(awk -F'\t' '$1 == "script" && $6 ~ /^\/bin\/sh / { print $2 }' "$S/res")" done
+check "re-run: sh script ran again" wait_file "$OUT/script-sh"
+check "re-run: failed script fails again, not UnitExists" \
+        bash -c "awk -F'\t' '\$1 == \"script\" && \$6 ~ /nonexistent/ && \$3 == \"failed\"' '$S/res' | grep -q ."
+check "re-run: same unit names" bash -c "for u in \$(awk -F'\t' '\$1 == \"script\" { print \$2 }' '$S/res'); do [[ ' $first' == *\" \$u \"* ]] || exit 1; done"
+check "re-run: no new copies" test "$(ls "$ROOT"/var/lib/nodeinit/scripts | wc -l)" -eq 4
 
 # --- 11. through the dbus-daemon (bus client: Subscribe + match)
 "$DRIVER" --address "bus:$USERMGR_BUS_ADDRESS" t1.service:restart > "$S/res" 2> "$S/time"

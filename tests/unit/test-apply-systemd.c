@@ -2,7 +2,10 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <dirent.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -104,47 +107,92 @@ static void test_apply_none(void **state) {
         unit_results_free(res, n);
 }
 
+static size_t count_entries(int dfd, const char *dir) {
+        _cleanup_close_ int fd = openat(dfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        DIR *d = fdopendir(TAKE_FD(fd));
+        size_t n = 0;
+        for (struct dirent *de; d && (de = readdir(d));)
+                n += de->d_name[0] != '.';
+        if (d)
+                closedir(d);
+        return n;
+}
+
+static void rm_rf(const char *path) {
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "rm -rf -- '%s'", path);
+        assert_int_equal(system(cmd), 0);
+}
+
 static void test_script_saved_without_bus(void **state) {
         char root[] = "/tmp/nit-test-apply-XXXXXX";
         assert_non_null(mkdtemp(root));
-        int fd = open(root, O_DIRECTORY | O_PATH | O_CLOEXEC);
-        assert_true(fd >= 0);
+        _cleanup_(fs_root_done) FsRoot fsr = { .fd = -EBADF };
+        assert_int_equal(fs_root_open(root, &fsr), 0);
+        int fd = fsr.fd;
 
         const char *text = "#!/bin/sh\necho hi\n";
         PlanScript s = { .content = (char *) text, .size = strlen(text) };
         UnitResult r;
-        assert_int_equal(systemd_run_script(NULL, &s, fd, "/var/lib/nodeinit", NULL, &r), 0);
+        assert_int_equal(systemd_run_script(NULL, &s, &fsr, "/var/lib/nodeinit", NULL, &r), 0);
         assert_int_equal(r.outcome, UNIT_OUTCOME_SKIPPED);
         assert_int_equal(r.step, UNIT_STEP_SCRIPT);
-        assert_non_null(strstr(r.unit, "nodeinit-script-"));
+        /* named by content: the first 12 hex digits of its SHA-1 */
+        assert_string_equal(r.unit, "nodeinit-script-b2b62c101a15.service");
 
-        /* saved as <workspace>/scripts/<id>, 0700, the same bytes */
-        const char *id = r.unit + strlen("nodeinit-script-");
-        char path[256];
-        snprintf(path, sizeof path, "var/lib/nodeinit/scripts/%.*s", (int) strcspn(id, "."), id);
+        /* saved as <workspace>/scripts/<id>, 0700 in a 0700 directory, the same bytes */
+        const char *path = "var/lib/nodeinit/scripts/b2b62c101a15";
         struct stat st;
         assert_int_equal(fstatat(fd, path, &st, 0), 0);
+        assert_int_equal(st.st_mode & 07777, 0700);
+        assert_int_equal(fstatat(fd, "var/lib/nodeinit/scripts", &st, 0), 0);
         assert_int_equal(st.st_mode & 07777, 0700);
         _cleanup_free_ char *back = NULL;
         size_t size;
         assert_int_equal(read_full_file_at(fd, path, 4096, &back, &size), 0);
         assert_string_equal(back, text);
 
+        /* the same script again: the same file and unit, no second copy */
+        UnitResult r3;
+        assert_int_equal(systemd_run_script(NULL, &s, &fsr, "/var/lib/nodeinit", NULL, &r3), 0);
+        assert_string_equal(r3.unit, r.unit);
+        assert_int_equal(count_entries(fd, "var/lib/nodeinit/scripts"), 1);
+        unit_result_done(&r3);
+
         /* no #! line: an error, and nothing saved */
         PlanScript bad = { .content = (char *) "echo\n", .size = 5 };
         UnitResult r2;
-        assert_int_equal(systemd_run_script(NULL, &bad, fd, "/var/lib/nodeinit", NULL, &r2), 1);
+        assert_int_equal(systemd_run_script(NULL, &bad, &fsr, "/var/lib/nodeinit", NULL, &r2), 1);
         assert_int_equal(r2.outcome, UNIT_OUTCOME_ERROR);
+        assert_int_equal(count_entries(fd, "var/lib/nodeinit/scripts"), 1);
 
-        unlinkat(fd, path, 0);
-        unlinkat(fd, "var/lib/nodeinit/scripts", AT_REMOVEDIR);
-        unlinkat(fd, "var/lib/nodeinit", AT_REMOVEDIR);
-        unlinkat(fd, "var/lib", AT_REMOVEDIR);
-        unlinkat(fd, "var", AT_REMOVEDIR);
-        close(fd);
-        assert_int_equal(rmdir(root), 0);
+        rm_rf(root);
         unit_result_done(&r);
         unit_result_done(&r2);
+}
+
+/* A symlink planted under --root does not lead the script out of it. */
+static void test_script_symlink_escape(void **state) {
+        char root[] = "/tmp/nit-test-apply-XXXXXX", outside[] = "/tmp/nit-test-outside-XXXXXX";
+        assert_non_null(mkdtemp(root));
+        assert_non_null(mkdtemp(outside));
+        _cleanup_(fs_root_done) FsRoot fsr = { .fd = -EBADF };
+        assert_int_equal(fs_root_open(root, &fsr), 0);
+        assert_int_equal(mkdirat(fsr.fd, "ws", 0755), 0);
+        assert_int_equal(symlinkat(outside, fsr.fd, "ws/scripts"), 0);
+
+        const char *text = "#!/bin/sh\necho hi\n";
+        PlanScript s = { .content = (char *) text, .size = strlen(text) };
+        UnitResult r;
+        assert_true(systemd_run_script(NULL, &s, &fsr, "/ws", NULL, &r) >= 0);
+        /* saved inside the root (where the link points there) or refused; never outside */
+        assert_int_equal(count_entries(AT_FDCWD, outside), 0);
+        unit_result_done(&r);
+
+        rm_rf(root);
+        rm_rf(outside);
 }
 
 static void test_connect_bad_address(void **state) {
@@ -161,6 +209,7 @@ int main(void) {
                 cmocka_unit_test(test_outcomes),
                 cmocka_unit_test(test_apply_none),
                 cmocka_unit_test(test_script_saved_without_bus),
+                cmocka_unit_test(test_script_symlink_escape),
                 cmocka_unit_test(test_connect_bad_address),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
