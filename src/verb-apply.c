@@ -35,6 +35,7 @@ typedef struct Args {
         SystemdMode systemd;
         const char *workspace;
         const char *ssh_key_name;
+        uint64_t run_timeout_usec;    /* 0: the datasource deadline + APPLY_BUDGET_USEC */
         bool ignore_failure;
         bool strict;
         bool verbose;
@@ -55,26 +56,40 @@ static int add_spec(Args *a, SourceSpec *s) {
         return 0;
 }
 
+/* What the run may take after the datasource deadline: discovery (60 s at
+ * most) and the unit job waits. 300 s + 240 s = 9 min by default, under the
+ * boot unit's TimeoutStartSec=10min, so nodeinit gives up on a job and
+ * reports first, instead of being killed half-way. */
+#define APPLY_BUDGET_USEC (240ULL * 1000000ULL)
+
 static void help(void) {
         printf("Usage: nodeinit apply [OPTIONS] [SOURCE...]\n"
                "       nodeinit -from-file=F | -from-ec2-metadata=URL | ...   (coreos-cloudinit flags)\n\n"
                "Fetch user-data and metadata, plan every change and apply it.\n\n"
                "Sources: ec2[:URL] file:PATH url:URL cmdline configdrive[:DIR] gce[:URL]\n"
                "         digitalocean[:URL] packet[:URL] waagent[:DIR], or a path to a file\n\n"
-               "  --root=DIR              apply under DIR (image builds, tests): nothing outside changes\n"
+               "  --root=DIR              apply under DIR (image builds, tests): nothing outside\n"
+               "                          changes, no discovery request is made\n"
                "  --dry-run               print the plan with diffs; change nothing\n"
                "  --format=text|json      output format (default text)\n"
                "  --systemd=system|user|none\n"
-               "                          which manager runs unit actions (default system; none: write only)\n"
+               "                          which manager runs unit actions (default system; none:\n"
+               "                          write only; discovery still runs on the live node)\n"
                "  --workspace=DIR         where scripts are kept (default %s)\n"
                "  --ssh-key-name=NAME     key set name in authorized_keys.d (default %s)\n"
                "  --ignore-failure        exit 0 even when the user-data was malformed\n"
                "  --strict                a cloud-config with warnings is not applied\n"
                "  --verbose               also list what is unchanged\n"
-               "  --timeout=SEC  --request-timeout=SEC   datasource deadlines\n"
+               "  --timeout=SEC           datasource deadline (default 300)\n"
+               "  --request-timeout=SEC   one datasource request (default 10)\n"
+               "  --run-timeout=SEC       deadline of the whole run (default: --timeout + %u s):\n"
+               "                          discovery (at most 60 s) and every unit job wait stay\n"
+               "                          inside it; a job still running then is reported as\n"
+               "                          queued. Keep the boot unit's TimeoutStartSec= above it\n"
+               "                          (nodeinit-ec2.service: 10min)\n"
                "  --from-file=F, --from-ec2-metadata=URL, --oem=NAME, ...   coreos-cloudinit's flags\n\n"
                "Exit status: 0 all applied, 1 something failed (or malformed user-data), 2 usage.\n",
-               PLAN_WORKSPACE_DEFAULT, PLAN_SSH_KEY_NAME_DEFAULT);
+               PLAN_WORKSPACE_DEFAULT, PLAN_SSH_KEY_NAME_DEFAULT, (unsigned) (APPLY_BUDGET_USEC / 1000000ULL));
 }
 
 static int parse_bool_arg(const char *v, bool *ret) {
@@ -123,6 +138,7 @@ enum {
         ARG_CONVERT_NETCONF,
         ARG_TIMEOUT,
         ARG_REQUEST_TIMEOUT,
+        ARG_RUN_TIMEOUT,
         ARG_FROM,
 };
 
@@ -144,6 +160,7 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 { "convert-netconf",            required_argument, NULL, ARG_CONVERT_NETCONF },
                 { "timeout",                    required_argument, NULL, ARG_TIMEOUT },
                 { "request-timeout",            required_argument, NULL, ARG_REQUEST_TIMEOUT },
+                { "run-timeout",                required_argument, NULL, ARG_RUN_TIMEOUT },
                 { "from-ec2-metadata",          required_argument, NULL, ARG_FROM },
                 { "from-file",                  required_argument, NULL, ARG_FROM },
                 { "from-url",                   required_argument, NULL, ARG_FROM },
@@ -234,8 +251,10 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                         return 2;
                 case ARG_TIMEOUT:
                 case ARG_REQUEST_TIMEOUT:
-                        if (parse_seconds(optarg, c == ARG_TIMEOUT ? &a->source.timeout_usec
-                                                                   : &a->source.request_timeout_usec) < 0) {
+                case ARG_RUN_TIMEOUT:
+                        if (parse_seconds(optarg, c == ARG_TIMEOUT ? &a->source.timeout_usec :
+                                                  c == ARG_RUN_TIMEOUT ? &a->run_timeout_usec
+                                                                       : &a->source.request_timeout_usec) < 0) {
                                 log_error("-%s=%s: not a number of seconds", options[idx].name, optarg);
                                 return 2;
                         }
@@ -515,6 +534,13 @@ int verb_apply(int argc, char *argv[]) {
                 return r;
 
         uint64_t t_start = mono_usec();
+        /* one deadline for the whole run (see help()); the datasources'
+         * own deadline stays inside it */
+        if (a.run_timeout_usec == 0)
+                a.run_timeout_usec = (a.source.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) + APPLY_BUDGET_USEC;
+        else if ((a.source.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) > a.run_timeout_usec)
+                a.source.timeout_usec = a.run_timeout_usec;
+        uint64_t deadline = t_start + a.run_timeout_usec;
         r = source_fetch(a.specs, a.n_specs, &a.source, &res);
         if (r < 0) {
                 log_error("No datasources available in time: %s", res.error ?: strerror(-r));
@@ -600,6 +626,7 @@ int verb_apply(int argc, char *argv[]) {
                 .systemd = a.systemd,
                 .workspace = a.workspace ?: PLAN_WORKSPACE_DEFAULT,
                 .durable = true,
+                .deadline_usec = deadline,
         };
         r = apply_plan(&plan, &ctx, &result);
         if (r < 0)

@@ -184,9 +184,13 @@ static int add_unit_result(ApplyResult *res, const UnitResult *u) {
 
 static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
         _cleanup_(systemd_bus_freep) SystemdBus *bus = NULL;
-        SystemdOptions defaults = {};
-        const SystemdOptions *o = ctx->systemd_options ?: &defaults;
+        SystemdOptions opts = ctx->systemd_options ? *ctx->systemd_options : (SystemdOptions) {};
+        const SystemdOptions *o = &opts;
         int r;
+
+        /* no job is waited for past the run's own deadline */
+        if (ctx->deadline_usec > 0 && (opts.deadline_usec == 0 || opts.deadline_usec > ctx->deadline_usec))
+                opts.deadline_usec = ctx->deadline_usec;
 
         if (p->n_units == 0 && p->n_scripts == 0)
                 return 0;
@@ -232,8 +236,7 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
                                 return r;
                         continue;
                 }
-                int fd = ctx->root->host ? AT_FDCWD : ctx->root->fd;
-                r = systemd_run_script(bus, p->scripts + i, fd, ctx->workspace, o, &sr);
+                r = systemd_run_script(bus, p->scripts + i, ctx->root, ctx->workspace, o, &sr);
                 if (r < 0)
                         return r;
                 r = add_unit_result(res, &sr);
@@ -244,18 +247,22 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
         return 0;
 }
 
+#define APPLY_DISCOVERY_TIMEOUT_USEC (60ULL * 1000000ULL)
+
 static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
         _cleanup_(http_client_freep) HttpClient *http = NULL;
-        DiscoveryOptions o = {};
         int r;
 
         if (p->n_discovery == 0)
                 return 0;
-        if (ctx->systemd == SYSTEMD_MODE_NONE) {
+        /* --root prepares an image or a tree for another machine: the
+         * discovery service is that machine's business when it boots.
+         * --systemd=none does not matter: it only keeps units from running. */
+        if (!ctx->root->host) {
                 for (size_t i = 0; i < p->n_discovery; i++) {
                         r = apply_result_add(res, "discovery", p->discovery[i].url,
                                              discovery_kind_to_string(p->discovery[i].kind), APPLY_SKIPPED,
-                                             "--systemd=none");
+                                             "--root: not touching the network");
                         if (r < 0)
                                 return r;
                 }
@@ -267,6 +274,7 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
                 const PlanDiscovery *d = p->discovery + i;
                 const char *kind = discovery_kind_to_string(d->kind);
                 _cleanup_(discovery_result_done) DiscoveryResult dr = {};
+                DiscoveryOptions o = { .timeout_usec = APPLY_DISCOVERY_TIMEOUT_USEC };
 
                 if (r < 0) {
                         r = apply_result_add(res, "discovery", d->url, kind, APPLY_FAILED, "no HTTP client: %s",
@@ -275,6 +283,19 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
                                 return r;
                         r = -ENOSYS;
                         continue;
+                }
+                if (ctx->deadline_usec > 0) {
+                        uint64_t n = now_usec();
+                        /* less than a request's worth left: say so rather than try */
+                        if (n + 1000 >= ctx->deadline_usec) {
+                                int q = apply_result_add(res, "discovery", d->url, kind, APPLY_FAILED,
+                                                         "not run: the run's deadline has passed");
+                                if (q < 0)
+                                        return q;
+                                continue;
+                        }
+                        o.timeout_usec = MIN(o.timeout_usec, ctx->deadline_usec - n);
+                        o.request_timeout_usec = MIN(10ULL * 1000000ULL, o.timeout_usec);
                 }
                 int q = discovery_run(http, d, &o, &dr);
                 if (q == -ENOMEM)
@@ -299,17 +320,21 @@ int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret) {
         int r;
 
         /* the order of coreos-cloudinit: hostname, users, files, units;
-         * users first so that files can be owned by them */
+         * users first so that files can be owned by them. Discovery
+         * before the units: the etcd2 check must run before etcd starts
+         * and registers itself (else it sees its own fresh entry and
+         * reports it as registered or the cluster as full), and an etcd
+         * 0.4 node is announced before its units look for peers. */
         r = apply_hostname(p, ctx, &res);
         if (r >= 0)
                 r = apply_users(p, ctx, &res);
         if (r >= 0)
                 r = apply_files(p, ctx, &res);
+        if (r >= 0)
+                r = apply_discovery(p, ctx, &res);
         /* with --systemd=none these report their steps as skipped */
         if (r >= 0)
                 r = apply_systemd(p, ctx, &res);
-        if (r >= 0)
-                r = apply_discovery(p, ctx, &res);
         if (r < 0)
                 return r;
 

@@ -6,14 +6,18 @@
 #include "apply/systemd.h"
 #include "plan/plan.h"
 
-/* Executes a Plan: hostname, users, files (one durable batch), units and
- * scripts through the systemd stage, discovery. Every step's result is
+/* Executes a Plan: hostname, users, files (one durable batch), discovery,
+ * then units and scripts through the systemd stage. Discovery comes before
+ * any unit starts: the etcd2 check must see the token as etcd will, before
+ * etcd registers itself, and an etcd 0.4 node is announced before its
+ * units look for peers. Discovery talks to the network only on the live
+ * node (no --root), whatever --systemd says. Every step's result is
  * recorded; a failing step never stops an independent one. */
 
 typedef enum ApplyStatus {
         APPLY_DONE,          /* changed something (or a unit job finished) */
         APPLY_UNCHANGED,     /* already as planned */
-        APPLY_SKIPPED,       /* not run (--systemd=none, not applicable) */
+        APPLY_SKIPPED,       /* not run (--systemd=none, --root, not applicable) */
         APPLY_FAILED,
         _APPLY_STATUS_MAX,
         _APPLY_STATUS_INVALID = -EINVAL,
@@ -48,6 +52,10 @@ typedef struct ApplyContext {
         const SystemdOptions *systemd_options;
         const char *workspace;       /* scripts are saved here */
         bool durable;                /* fsync (default); off only for benchmarks of the rest */
+        /* CLOCK_MONOTONIC time by which the run must be over (its unit's
+         * TimeoutStartSec=): bounds the discovery retries and every job
+         * wait (it tightens systemd_options->deadline_usec). 0: none. */
+        uint64_t deadline_usec;
 } ApplyContext;
 
 /* The PlanReader for a root (stat, list, owner). */

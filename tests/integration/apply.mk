@@ -3,3 +3,6 @@ EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
 TESTS += tests/integration/test-apply-golden.sh
 TESTS += tests/integration/test-apply-faults.sh
 TESTS += tests/integration/test-apply-cli.sh
+# discovery in a real apply run: a user manager and an etcd discovery service
+TESTS += tests/integration/test-apply-discovery.sh
+EXTRA_DIST += tests/integration/test-apply-discovery.sh
