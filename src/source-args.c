@@ -79,9 +79,10 @@ static int apply_oem(SourceArgs *a) {
                 _cleanup_(buf_done) Buf names = {};
                 for (size_t i = 0; source_oem_names[i]; i++)
                         (void) buf_printf(&names, "%s%s", i ? " " : "", source_oem_names[i]);
-                /* coreos-cloudinit's words, on stdout as it printed them */
-                printf("Invalid option to -oem: \"%s\". Supported options: [%s]\n", a->oem, strempty(names.data));
-                return -EINVAL;
+                /* coreos-cloudinit's words; on stderr, since stdout carries
+                 * the verbs' reports */
+                return log_error_errno(-EINVAL, "Invalid option to -oem: \"%s\". Supported options: [%s]", a->oem,
+                                       strempty(names.data));
         }
 
         for (size_t i = 0; i < n; i++) {
