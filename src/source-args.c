@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <math.h>
-
 #include "basic/buf.h"
 #include "basic/log.h"
+#include "basic/time-util.h"
 #include "source-args.h"
 
 void source_args_done(SourceArgs *a) {
@@ -19,17 +18,6 @@ static int add_spec(SourceArgs *a, SourceSpec *s) {
         a->specs = n;
         a->specs[a->n_specs++] = *s;
         *s = (SourceSpec) {};
-        return 0;
-}
-
-static int parse_seconds(const char *s, uint64_t *ret) {
-        char *end = NULL;
-
-        errno = 0;
-        double d = strtod(s, &end);
-        if (errno != 0 || !end || *end || end == s || !isfinite(d) || d <= 0 || d > 86400.0 * 365)
-                return -EINVAL;
-        *ret = (uint64_t) (d * 1e6);
         return 0;
 }
 
@@ -79,8 +67,13 @@ static int apply_oem(SourceArgs *a) {
                 _cleanup_(buf_done) Buf names = {};
                 for (size_t i = 0; source_oem_names[i]; i++)
                         (void) buf_printf(&names, "%s%s", i ? " " : "", source_oem_names[i]);
-                /* coreos-cloudinit's words; on stderr, since stdout carries
-                 * the verbs' reports */
+                /* coreos-cloudinit's words; it printed them on stdout, where
+                 * nodeinit's own verbs keep their reports */
+                if (a->coreos_output) {
+                        printf("Invalid option to -oem: \"%s\". Supported options: [%s]\n", a->oem,
+                               strempty(names.data));
+                        return -EINVAL;
+                }
                 return log_error_errno(-EINVAL, "Invalid option to -oem: \"%s\". Supported options: [%s]", a->oem,
                                        strempty(names.data));
         }

@@ -57,6 +57,7 @@ typedef struct SourceArgs {
         size_t n_specs;
         const char *oem;
         SourceOptions options;
+        bool coreos_output;   /* invoked as coreos-cloudinit: its messages where it printed them */
 } SourceArgs;
 
 void source_args_done(SourceArgs *a);

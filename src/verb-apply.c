@@ -9,9 +9,11 @@
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/strv.h"
+#include "basic/time-util.h"
 #include "config/model.h"
 #include "plan/planner.h"
 #include "report/plan.h"
+#include "source-args.h"
 #include "source/source.h"
 #include "userdata/substitute.h"
 #include "userdata/userdata.h"
@@ -26,9 +28,7 @@ typedef enum OutputFormat {
 } OutputFormat;
 
 typedef struct Args {
-        SourceSpec *specs;
-        size_t n_specs;
-        SourceOptions source;
+        SourceArgs src;
         const char *root;
         bool dry_run;
         OutputFormat format;
@@ -42,18 +42,8 @@ typedef struct Args {
 } Args;
 
 static void args_done(Args *a) {
-        source_spec_array_free(a->specs, a->n_specs);
+        source_args_done(&a->src);
         *a = (Args) {};
-}
-
-static int add_spec(Args *a, SourceSpec *s) {
-        SourceSpec *n = realloc(a->specs, sizeof(SourceSpec) * (a->n_specs + 1));
-        if (!n)
-                return -ENOMEM;
-        a->specs = n;
-        a->specs[a->n_specs++] = *s;
-        *s = (SourceSpec) {};
-        return 0;
 }
 
 /* What the run may take after the datasource deadline: discovery (60 s at
@@ -66,8 +56,6 @@ static void help(void) {
         printf("Usage: nodeinit apply [OPTIONS] [SOURCE...]\n"
                "       nodeinit -from-file=F | -from-ec2-metadata=URL | ...   (coreos-cloudinit flags)\n\n"
                "Fetch user-data and metadata, plan every change and apply it.\n\n"
-               "Sources: ec2[:URL] file:PATH url:URL cmdline configdrive[:DIR] gce[:URL]\n"
-               "         digitalocean[:URL] packet[:URL] waagent[:DIR], or a path to a file\n\n"
                "  --root=DIR              apply under DIR (image builds, tests): nothing outside\n"
                "                          changes, no discovery request is made\n"
                "  --dry-run               print the plan with diffs; change nothing\n"
@@ -80,14 +68,12 @@ static void help(void) {
                "  --ignore-failure        exit 0 even when the user-data was malformed\n"
                "  --strict                a cloud-config with warnings is not applied\n"
                "  --verbose               also list what is unchanged\n"
-               "  --timeout=SEC           datasource deadline (default 300)\n"
-               "  --request-timeout=SEC   one datasource request (default 10)\n"
                "  --run-timeout=SEC       deadline of the whole run (default: --timeout + %u s):\n"
                "                          discovery (at most 60 s) and every unit job wait stay\n"
                "                          inside it; a job still running then is reported as\n"
                "                          queued. Keep the boot unit's TimeoutStartSec= above it\n"
                "                          (nodeinit-ec2.service: 10min)\n"
-               "  --from-file=F, --from-ec2-metadata=URL, --oem=NAME, ...   coreos-cloudinit's flags\n\n"
+               "\n" SOURCE_ARGS_HELP "  (a path to a file is taken as file:PATH)\n\n"
                "Exit status: 0 all applied, 1 something failed (or malformed user-data), 2 usage.\n",
                PLAN_WORKSPACE_DEFAULT, PLAN_SSH_KEY_NAME_DEFAULT, (unsigned) (APPLY_BUDGET_USEC / 1000000ULL));
 }
@@ -113,16 +99,6 @@ static int parse_bool_arg(const char *v, bool *ret) {
         return -EINVAL;
 }
 
-static int parse_seconds(const char *s, uint64_t *ret) {
-        char *end = NULL;
-        errno = 0;
-        double d = strtod(s, &end);
-        if (errno != 0 || !end || *end || end == s || !isfinite(d) || d <= 0 || d > 86400.0 * 365)
-                return -EINVAL;
-        *ret = (uint64_t) (d * 1e6);
-        return 0;
-}
-
 enum {
         ARG_ROOT = 0x100,
         ARG_DRY_RUN,
@@ -134,12 +110,8 @@ enum {
         ARG_STRICT,
         ARG_VERBOSE,
         ARG_DEBUG,
-        ARG_OEM,
         ARG_CONVERT_NETCONF,
-        ARG_TIMEOUT,
-        ARG_REQUEST_TIMEOUT,
         ARG_RUN_TIMEOUT,
-        ARG_FROM,
 };
 
 /* Returns -1 to go on, else an exit status. */
@@ -156,34 +128,25 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 { "strict",                     optional_argument, NULL, ARG_STRICT },
                 { "verbose",                    no_argument,       NULL, ARG_VERBOSE },
                 { "debug",                      no_argument,       NULL, ARG_DEBUG },
-                { "oem",                        required_argument, NULL, ARG_OEM },
                 { "convert-netconf",            required_argument, NULL, ARG_CONVERT_NETCONF },
-                { "timeout",                    required_argument, NULL, ARG_TIMEOUT },
-                { "request-timeout",            required_argument, NULL, ARG_REQUEST_TIMEOUT },
                 { "run-timeout",                required_argument, NULL, ARG_RUN_TIMEOUT },
-                { "from-ec2-metadata",          required_argument, NULL, ARG_FROM },
-                { "from-file",                  required_argument, NULL, ARG_FROM },
-                { "from-url",                   required_argument, NULL, ARG_FROM },
-                { "from-configdrive",           required_argument, NULL, ARG_FROM },
-                { "from-gce-metadata",          required_argument, NULL, ARG_FROM },
-                { "from-digitalocean-metadata", required_argument, NULL, ARG_FROM },
-                { "from-packet-metadata",       required_argument, NULL, ARG_FROM },
-                { "from-waagent",               required_argument, NULL, ARG_FROM },
-                { "from-vmware-ovf-env",        required_argument, NULL, ARG_FROM },
-                { "from-metadata-service",      optional_argument, NULL, ARG_FROM },
-                { "from-proc-cmdline",          optional_argument, NULL, ARG_FROM },
-                { "from-cloudsigma-metadata",   optional_argument, NULL, ARG_FROM },
-                { "from-vmware-guestinfo",      optional_argument, NULL, ARG_FROM },
+                SOURCE_ARGS_OPTIONS,
                 {}
         };
-        const char *oem = NULL;
         int c, idx, r;
         bool b;
 
+        /* main hands over the raw argv of coreos-cloudinit's flag form */
+        a->src.coreos_output = !streq(argv[0], "apply");
         optind = 0;
         /* _only: Go's flag package takes -from-file as well as --from-file */
         while ((c = getopt_long_only(argc, argv, "h", options, &idx)) >= 0) {
-                SourceSpec s = {};
+                if (source_args_is_option(c)) {
+                        r = source_args_handle(&a->src, c, options[idx].name, optarg);
+                        if (r < 0)
+                                return source_args_exit_status(r);
+                        continue;
+                }
 
                 switch (c) {
                 case 'h':
@@ -238,9 +201,6 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 case ARG_DEBUG:
                         log_set_max_level(LOG_DEBUG);
                         break;
-                case ARG_OEM:
-                        oem = optarg;
-                        break;
                 case ARG_CONVERT_NETCONF:
                         if (!streq(optarg, "debian") && !streq(optarg, "packet") && !streq(optarg, "vmware")) {
                                 printf("Invalid option to -convert-netconf: '%s'. Supported options: 'debian, packet, vmware'\n",
@@ -249,87 +209,21 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                         }
                         log_error("-convert-netconf=%s is not supported by nodeinit.", optarg);
                         return 2;
-                case ARG_TIMEOUT:
-                case ARG_REQUEST_TIMEOUT:
                 case ARG_RUN_TIMEOUT:
-                        if (parse_seconds(optarg, c == ARG_TIMEOUT ? &a->source.timeout_usec :
-                                                  c == ARG_RUN_TIMEOUT ? &a->run_timeout_usec
-                                                                       : &a->source.request_timeout_usec) < 0) {
+                        if (parse_seconds(optarg, &a->run_timeout_usec) < 0) {
                                 log_error("-%s=%s: not a number of seconds", options[idx].name, optarg);
                                 return 2;
                         }
                         break;
-                case ARG_FROM: {
-                        const char *flag = options[idx].name;
-                        r = source_spec_from_flag(flag, optarg, &s);
-                        if (r == -ENOENT)
-                                break; /* a boolean flag set to false */
-                        if (r == -EOPNOTSUPP) {
-                                log_error("-%s: this datasource is not supported by nodeinit", flag);
-                                return 2;
-                        }
-                        if (r < 0) {
-                                log_error("-%s=%s: invalid value", flag, strempty(optarg));
-                                return 2;
-                        }
-                        if (add_spec(a, &s) < 0)
-                                return log_error("Out of memory"), 1;
-                        break;
-                }
                 default:
                         return 2;
                 }
         }
 
-        /* -oem is applied after parsing, as coreos-cloudinit's flag.Set */
-        if (oem) {
-                SourceSpec *p = NULL;
-                size_t n = 0;
-                r = source_oem_preset(oem, &p, &n);
-                if (r == -EOPNOTSUPP) {
-                        log_error("-oem %s: its datasources are not supported by nodeinit", oem);
-                        return 2;
-                }
-                if (r < 0) {
-                        _cleanup_(buf_done) Buf names = {};
-                        for (size_t i = 0; source_oem_names[i]; i++)
-                                (void) buf_printf(&names, "%s%s", i ? " " : "", source_oem_names[i]);
-                        printf("Invalid option to -oem: \"%s\". Supported options: [%s]\n", oem, strempty(names.data));
-                        return 2;
-                }
-                for (size_t i = 0; i < n; i++)
-                        if (add_spec(a, p + i) < 0) {
-                                source_spec_array_free(p, n);
-                                return log_error("Out of memory"), 1;
-                        }
-                free(p);
-        }
-
-        for (int i = optind; i < argc; i++) {
-                SourceSpec s = {};
-                r = source_spec_parse(argv[i], &s);
-                if (r < 0 && access(argv[i], F_OK) == 0) {
-                        _cleanup_free_ char *w = NULL;
-                        if (asprintf(&w, "file:%s", argv[i]) < 0)
-                                return 1;
-                        r = source_spec_parse(w, &s);
-                }
-                if (r < 0) {
-                        log_error("%s: not a datasource (try file:PATH, ec2, ec2:URL, url:URL, cmdline, "
-                                  "configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL], waagent[:DIR])",
-                                  argv[i]);
-                        return 2;
-                }
-                if (add_spec(a, &s) < 0)
-                        return log_error("Out of memory"), 1;
-        }
-
-        if (a->n_specs == 0) {
-                log_error("Provide at least one of --from-file, --from-configdrive, --from-ec2-metadata, "
-                          "--from-gce-metadata, --from-packet-metadata, --from-digitalocean-metadata, "
-                          "--from-waagent, --from-url or --from-proc-cmdline (or a SOURCE word)");
-                return 2;
-        }
+        /* files given as words are what `nodeinit apply user-data.yml` means */
+        r = source_args_finish(&a->src, argv + optind, (size_t) (argc - optind), true);
+        if (r < 0)
+                return source_args_exit_status(r);
         return -1;
 }
 
@@ -537,11 +431,11 @@ int verb_apply(int argc, char *argv[]) {
         /* one deadline for the whole run (see help()); the datasources'
          * own deadline stays inside it */
         if (a.run_timeout_usec == 0)
-                a.run_timeout_usec = (a.source.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) + APPLY_BUDGET_USEC;
-        else if ((a.source.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) > a.run_timeout_usec)
-                a.source.timeout_usec = a.run_timeout_usec;
+                a.run_timeout_usec = (a.src.options.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) + APPLY_BUDGET_USEC;
+        else if ((a.src.options.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) > a.run_timeout_usec)
+                a.src.options.timeout_usec = a.run_timeout_usec;
         uint64_t deadline = t_start + a.run_timeout_usec;
-        r = source_fetch(a.specs, a.n_specs, &a.source, &res);
+        r = source_fetch(a.src.specs, a.src.n_specs, &a.src.options, &res);
         if (r < 0) {
                 log_error("No datasources available in time: %s", res.error ?: strerror(-r));
                 return 1;

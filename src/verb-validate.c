@@ -257,7 +257,7 @@ int verb_validate_compat(int argc, char *argv[]) {
                 SOURCE_ARGS_OPTIONS,
                 {}
         };
-        _cleanup_(source_args_done) SourceArgs args = {};
+        _cleanup_(source_args_done) SourceArgs args = { .coreos_output = true };
         _cleanup_(validate_result_done) ValidateResult res = {};
         int c, idx, r;
 

@@ -8,6 +8,7 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 	%reldir%/log.c %reldir%/log.h \
 	%reldir%/macro.h \
 	%reldir%/strv.c %reldir%/strv.h \
+	%reldir%/time-util.c %reldir%/time-util.h \
 	%reldir%/utf8.c %reldir%/utf8.h
 %canon_reldir%_libbasic_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/passwd.c %reldir%/passwd.h
