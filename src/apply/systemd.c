@@ -114,21 +114,6 @@ static const char *const command_method_table[_UNIT_COMMAND_MAX] = {
         [UNIT_COMMAND_RELOAD_OR_TRY_RESTART] = "ReloadOrTryRestartUnit",
 };
 
-/* For log lines (plan's own string table may not be linked in). */
-static const char *const command_name_table[_UNIT_COMMAND_MAX] = {
-        [UNIT_COMMAND_START] = "start",
-        [UNIT_COMMAND_STOP] = "stop",
-        [UNIT_COMMAND_RESTART] = "restart",
-        [UNIT_COMMAND_RELOAD] = "reload",
-        [UNIT_COMMAND_TRY_RESTART] = "try-restart",
-        [UNIT_COMMAND_RELOAD_OR_RESTART] = "reload-or-restart",
-        [UNIT_COMMAND_RELOAD_OR_TRY_RESTART] = "reload-or-try-restart",
-};
-
-static const char *unit_command_name(UnitCommand c) {
-        return c >= 0 && c < _UNIT_COMMAND_MAX ? command_name_table[c] : "command";
-}
-
 UnitOutcome unit_outcome_from_job_result(const char *result) {
         if (!result)
                 return UNIT_OUTCOME_OTHER;
@@ -880,7 +865,8 @@ static int count_failure(Results *rs, const UnitResult *r) {
 }
 
 static void log_result(const UnitResult *r) {
-        const char *what = r->step == UNIT_STEP_COMMAND ? unit_command_name(r->command) : unit_step_to_string(r->step);
+        const char *what = r->step == UNIT_STEP_COMMAND ? (unit_command_to_string(r->command) ?: "command")
+                                                        : unit_step_to_string(r->step);
         /* results are values the report prints: only a debug line here */
         log_debug("%s %s: %s%s%s%s%s (%llu.%03llu ms)", what, strempty(r->unit), unit_outcome_to_string(r->outcome),
                  r->error_name ? " " : "", strempty(r->error_name), r->message ? ": " : "", strempty(r->message),

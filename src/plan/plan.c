@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "basic/strv.h"
+#include "config/schema.h"
 #include "plan/plan.h"
 
 static const char * const plan_file_action_table[_PLAN_FILE_ACTION_MAX] = {
@@ -22,17 +23,21 @@ static const char * const plan_change_table[_PLAN_CHANGE_MAX] = {
 
 DEFINE_STRING_TABLE_LOOKUP(plan_change, PlanChange, _PLAN_CHANGE_MAX);
 
-static const char * const unit_command_table[_UNIT_COMMAND_MAX] = {
-        [UNIT_COMMAND_START] = "start",
-        [UNIT_COMMAND_STOP] = "stop",
-        [UNIT_COMMAND_RESTART] = "restart",
-        [UNIT_COMMAND_RELOAD] = "reload",
-        [UNIT_COMMAND_TRY_RESTART] = "try-restart",
-        [UNIT_COMMAND_RELOAD_OR_RESTART] = "reload-or-restart",
-        [UNIT_COMMAND_RELOAD_OR_TRY_RESTART] = "reload-or-try-restart",
-};
+/* The words are the schema's allowed values of units[].command, in
+ * UnitCommand order: one list, so the validator and the planner cannot
+ * disagree about a command. */
+const char *unit_command_to_string(UnitCommand c) {
+        if ((int) c < 0 || c >= _UNIT_COMMAND_MAX)
+                return NULL;
+        return check_unit_command.one_of[c];
+}
 
-DEFINE_STRING_TABLE_LOOKUP(unit_command, UnitCommand, _UNIT_COMMAND_MAX);
+UnitCommand unit_command_from_string(const char *s) {
+        for (size_t i = 0; s && i < _UNIT_COMMAND_MAX; i++)
+                if (streq(check_unit_command.one_of[i], s))
+                        return (UnitCommand) i;
+        return _UNIT_COMMAND_INVALID;
+}
 
 static const char * const discovery_kind_table[_DISCOVERY_KIND_MAX] = {
         [DISCOVERY_ETCD] = "etcd",

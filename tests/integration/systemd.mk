@@ -4,7 +4,7 @@
 check_PROGRAMS += tests/integration/sd-driver
 tests_integration_sd_driver_SOURCES = tests/integration/sd-driver.c
 tests_integration_sd_driver_CFLAGS = $(AM_CFLAGS)
-tests_integration_sd_driver_LDADD = src/apply/libapply.a src/basic/libbasic.a -ldl
+tests_integration_sd_driver_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a src/basic/libbasic.a -ldl
 
 TESTS += \
 	tests/integration/test-systemd-units.sh \

@@ -384,8 +384,21 @@ static void test_metadata_keys(void **state) {
         assert_int_equal(plan_build(&in, &plan), -EINVAL);
 }
 
+static void test_unit_command_words(void **state) {
+        /* plan's UnitCommand order is the schema's list of allowed values */
+        size_t n = 0;
+        while (check_unit_command.one_of[n])
+                n++;
+        assert_int_equal(n, _UNIT_COMMAND_MAX);
+        assert_string_equal(unit_command_to_string(UNIT_COMMAND_RELOAD_OR_TRY_RESTART), "reload-or-try-restart");
+        assert_int_equal(unit_command_from_string("try-restart"), UNIT_COMMAND_TRY_RESTART);
+        assert_int_equal(unit_command_from_string("tryrestart"), _UNIT_COMMAND_INVALID);
+        assert_null(unit_command_to_string(_UNIT_COMMAND_MAX));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_unit_command_words),
                 cmocka_unit_test(test_seed),
                 cmocka_unit_test(test_unchanged),
                 cmocka_unit_test(test_hostname_precedence),
