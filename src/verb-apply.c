@@ -57,7 +57,8 @@ static void help(void) {
                "       nodeinit -from-file=F | -from-ec2-metadata=URL | ...   (coreos-cloudinit flags)\n\n"
                "Fetch user-data and metadata, plan every change and apply it.\n\n"
                "  --root=DIR              apply under DIR (image builds, tests): nothing outside\n"
-               "                          changes, no discovery request is made\n"
+               "                          changes: no discovery request, unit actions and scripts\n"
+               "                          only planned (as --systemd=none)\n"
                "  --dry-run               print the plan with diffs; change nothing\n"
                "  --format=text|json      output format (default text)\n"
                "  --systemd=system|user|none\n"
@@ -426,6 +427,14 @@ int verb_apply(int argc, char *argv[]) {
         r = parse_argv(argc, argv, &a);
         if (r >= 0)
                 return r;
+
+        /* Under --root nothing outside DIR changes, and the running manager
+         * is not DIR's: unit actions and scripts are planned and reported,
+         * never sent. */
+        if (a.root && !streq(a.root, "/") && a.systemd != SYSTEMD_MODE_NONE) {
+                log_debug("--root: unit actions are only planned (as --systemd=none)");
+                a.systemd = SYSTEMD_MODE_NONE;
+        }
 
         uint64_t t_start = mono_usec();
         /* one deadline for the whole run (see help()); the datasources'

@@ -74,5 +74,13 @@ check test "$(status "$NODEINIT" apply --root "$root" --systemd=none "$tmp/nl.ym
 check grep -q 'error: coreos.fleet: value of "metadata" contains a newline' "$tmp/out"
 check test -f "$root/etc/ok"
 
+# --root never reaches the running manager, whatever --systemd says: a bus
+# address that does not exist would fail the run if it were used
+printf '#cloud-config\ncoreos:\n  units:\n    - name: foo.service\n      command: start\n      content: |\n        [Service]\n        ExecStart=/bin/true\n' \
+        >"$tmp/unit.yml"
+check test "$(NODEINIT_SYSTEMD_ADDRESS=unix:path=/nonexistent status "$NODEINIT" apply --root "$root" --systemd=system "$tmp/unit.yml")" = 0
+check grep -q '^skipped *unit foo.service: start' "$tmp/out"
+check test -f "$root/etc/systemd/system/foo.service"
+
 [ "$fail" = 0 ] && echo "ok cli"
 exit $fail
