@@ -1,5 +1,6 @@
 # tests/integration fragment
 EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
+EXTRA_DIST += tests/integration/test-apply-golden.sh tests/integration/test-apply-faults.sh tests/integration/test-apply-cli.sh
 TESTS += tests/integration/test-apply-golden.sh
 TESTS += tests/integration/test-apply-faults.sh
 TESTS += tests/integration/test-apply-cli.sh
