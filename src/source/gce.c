@@ -74,10 +74,6 @@ int source_gce_fetch(SourceContext *c, const char *base, SourceResult *ret) {
         if (r < 0)
                 return r;
 
-        ret->metadata = m;
-        m = (Metadata) {};
-        ret->have_user_data = !!ud;
-        ret->user_data_size = ud_size;
-        ret->user_data = TAKE_PTR(ud);
+        source_result_take(ret, &m, &ud, ud_size);
         return 0;
 }

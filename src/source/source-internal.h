@@ -20,6 +20,10 @@ typedef struct SourceContext {
 /* Records why a source failed for good; returns error (negative). */
 int source_fail(SourceContext *c, int error, const char *fmt, ...) _printf_(3, 4);
 
+/* Hands what a source found to the result: takes *m and *user_data (NULL =
+ * no user-data), leaving them empty. */
+void source_result_take(SourceResult *ret, Metadata *m, char **user_data, size_t user_data_size);
+
 int source_context_http(SourceContext *c, HttpClient **ret);
 /* The per-request timeout, shortened to what is left of the deadline; 0 when
  * the deadline has passed. */

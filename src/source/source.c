@@ -236,6 +236,14 @@ int source_fail(SourceContext *c, int error, const char *fmt, ...) {
         return error < 0 ? error : -EIO;
 }
 
+void source_result_take(SourceResult *ret, Metadata *m, char **user_data, size_t user_data_size) {
+        ret->metadata = *m;
+        *m = (Metadata) {};
+        ret->have_user_data = !!*user_data;
+        ret->user_data_size = user_data_size;
+        ret->user_data = TAKE_PTR(*user_data);
+}
+
 int source_context_http(SourceContext *c, HttpClient **ret) {
         if (!c->http) {
                 int r = http_client_new(&c->http);

@@ -125,10 +125,6 @@ int source_waagent_fetch(SourceContext *c, const char *root, SourceResult *ret) 
                         return source_fail(c, r, "%s/SharedConfig.xml: %s", root, err ?: strerror(-r));
         }
 
-        ret->metadata = m;
-        m = (Metadata) {};
-        ret->have_user_data = !!ud;
-        ret->user_data_size = ud_size;
-        ret->user_data = TAKE_PTR(ud);
+        source_result_take(ret, &m, &ud, ud_size);
         return 0;
 }
