@@ -232,10 +232,21 @@ static int split_path(const char *path, char **ret_dir, const char **ret_base) {
 
 static int read_fd(int fd, size_t max, char **ret, size_t *ret_size) {
         _cleanup_(buf_done) Buf b = {};
+        struct stat st;
+        int r;
+
+        /* Size the buffer from the file (+1 so that the read seeing EOF has
+         * room): a no-change run reads every file it compares, and growing
+         * a fresh buffer per file was most of its time. */
+        r = buf_reserve(&b, fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? MIN((size_t) st.st_size, max) + 1 : 16384);
+        if (r < 0)
+                return r;
         for (;;) {
-                int r = buf_reserve(&b, 16384);
-                if (r < 0)
-                        return r;
+                if (b.cap - b.len <= 1) {
+                        r = buf_reserve(&b, 16384);
+                        if (r < 0)
+                                return r;
+                }
                 ssize_t n = read(fd, b.data + b.len, b.cap - b.len - 1);
                 if (n < 0) {
                         if (errno == EINTR)
