@@ -8,11 +8,13 @@ GOLDEN=$top_srcdir/tests/golden
 make_root() {
         local case=$1 dir=$2
         mkdir -p "$dir"
-        cp -a "$GOLDEN/base/." "$dir/"
+        # modes as git checks them out (0755/0644), whatever the source tree
+        # has: make distcheck makes it read-only
+        cp -r --no-preserve=mode "$GOLDEN/base/." "$dir/"
         chmod 0640 "$dir/etc/shadow" "$dir/etc/gshadow"
         chmod 0644 "$dir/etc/passwd" "$dir/etc/group" "$dir/etc/login.defs"
         if [ -d "$GOLDEN/$case/pre" ]; then
-                cp -a "$GOLDEN/$case/pre/." "$dir/"
+                cp -r --no-preserve=mode "$GOLDEN/$case/pre/." "$dir/"
         fi
         if [ -d "$dir/home/core" ]; then
                 chown -R 500:500 "$dir/home/core/.ssh"
