@@ -1,5 +1,5 @@
 CONFIG_TEST_LDADD = src/config/libconfig.a $(UNIT_LDADD_COMMON)
-EXTRA_DIST += tests/unit/config-test-helpers.h
+EXTRA_DIST += tests/unit/config-test-helpers.h tests/unit/gzip-test-helpers.h
 
 check_PROGRAMS += tests/unit/test-config-yaml
 TESTS += tests/unit/test-config-yaml

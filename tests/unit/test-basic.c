@@ -5,7 +5,6 @@
 #include <stdint.h>
 
 #include <cmocka.h>
-#include <zlib.h>
 
 #include "basic/arena.h"
 #include "basic/base64.h"
@@ -13,15 +12,7 @@
 #include "basic/compress.h"
 #include "basic/strv.h"
 #include "basic/utf8.h"
-
-static size_t gzip_of(const void *in, size_t len, unsigned char *out, size_t cap) {
-        z_stream z = { .next_in = (Bytef *) in, .avail_in = (uInt) len, .next_out = out, .avail_out = (uInt) cap };
-        assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
-        assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-        size_t n = cap - z.avail_out;
-        deflateEnd(&z);
-        return n;
-}
+#include "gzip-test-helpers.h"
 
 static void test_base64(void **state) {
         char *d;
@@ -48,8 +39,9 @@ static void test_base64(void **state) {
 }
 
 static void test_gunzip(void **state) {
-        unsigned char a[256], b[256], both[512];
-        size_t na = gzip_of("hello ", 6, a, sizeof a), nb = gzip_of("world", 5, b, sizeof b);
+        size_t na, nb;
+        _cleanup_free_ char *a = gzip_repeat("hello ", 6, 1, &na), *b = gzip_repeat("world", 5, 1, &nb);
+        char both[512];
         char *out;
         size_t n;
 
@@ -71,10 +63,9 @@ static void test_gunzip(void **state) {
         assert_int_equal(gunzip_buffer(a, na - 4, 100, &out, &n), -EBADMSG);
 
         /* a bomb stops at the limit */
-        size_t big = 8 * 1024 * 1024;
-        char *zeros = calloc(1, big);
-        unsigned char *z = malloc(big);
-        size_t nz = gzip_of(zeros, big, z, big);
+        size_t big = 8 * 1024 * 1024, nz;
+        char *zeros = calloc(1, 1024 * 1024);
+        char *z = gzip_repeat(zeros, 1024 * 1024, 8, &nz);
         assert_true(nz < 64 * 1024);
         assert_int_equal(gunzip_buffer(z, nz, 1024 * 1024, &out, &n), -EFBIG);
         assert_int_equal(gunzip_buffer(z, nz, big, &out, &n), 0);

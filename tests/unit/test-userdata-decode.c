@@ -7,34 +7,12 @@
 #include <cmocka.h>
 #include <zlib.h>
 
+#include "gzip-test-helpers.h"
 #include "basic/base64.h"
 #include "basic/buf.h"
 #include "userdata/userdata.h"
 
 #define STRLEN_ARGS(s) (s), (sizeof(s) - 1)
-
-static char *gzip_repeat(const void *p, size_t n, size_t repeat, size_t *ret_size) {
-        z_stream z = {};
-        Buf b = {};
-
-        assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 9, Z_DEFAULT_STRATEGY), Z_OK);
-        for (size_t i = 0; i <= repeat; i++) {
-                int flush = i == repeat ? Z_FINISH : Z_NO_FLUSH, r;
-                z.next_in = (Bytef *) p;
-                z.avail_in = i == repeat ? 0 : (uInt) n;
-                do {
-                        assert_int_equal(buf_reserve(&b, 64 * 1024), 0);
-                        z.next_out = (Bytef *) b.data + b.len;
-                        z.avail_out = (uInt) (b.cap - b.len - 1);
-                        r = deflate(&z, flush);
-                        assert_true(r == Z_OK || r == Z_STREAM_END || r == Z_BUF_ERROR);
-                        b.len = (size_t) ((char *) z.next_out - b.data);
-                } while (flush == Z_FINISH ? r != Z_STREAM_END : z.avail_in > 0);
-        }
-        deflateEnd(&z);
-        b.data[b.len] = 0;
-        return buf_steal(&b, ret_size);
-}
 
 static char *gzip_buf(const char *s, size_t n, size_t *ret_size) {
         return gzip_repeat(s, n, 1, ret_size);
