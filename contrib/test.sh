@@ -8,7 +8,7 @@
 # Ends with one line "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 "$top/contrib/deps.sh"
 
 passed=0

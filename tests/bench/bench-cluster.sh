@@ -7,7 +7,8 @@
 set -u
 [ "$(id -u)" = 0 ] || { echo "cluster: skipped (needs root)"; exit 0; }
 nodeinit=${NODEINIT:?}
-export CLUSTER_BUILDDIR=$(dirname "$(readlink -f "$nodeinit")")
-export NODE_PROVISION="/opt/nodeinit/$(basename "$nodeinit") -from-ec2-metadata=http://169.254.169.254/"
-export CLUSTER_ETCD_UNIT=etcd2.service
+CLUSTER_BUILDDIR=$(dirname "$(readlink -f "$nodeinit")")
+NODE_PROVISION="/opt/nodeinit/$(basename "$nodeinit") -from-ec2-metadata=http://169.254.169.254/"
+CLUSTER_ETCD_UNIT=etcd2.service
+export CLUSTER_BUILDDIR NODE_PROVISION CLUSTER_ETCD_UNIT
 bash "$top_srcdir/tests/cluster/bench-cluster.sh" 3 ${CLUSTER_BENCH_NODES:-10 20}

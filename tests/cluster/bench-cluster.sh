@@ -13,14 +13,7 @@ set -u
 nit_require_root
 nit_require_cmds systemd-nspawn etcd etcdctl curl ip nsenter unshare
 
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-on_exit() {
-        local rc=$?
-        [[ -n ${CLUSTER_DIR:-} ]] && cluster_down
-        exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
+cluster_teardown_on_exit
 
 export CLUSTER_SIZE=${CLUSTER_SIZE:-3}
 fail=0

@@ -139,6 +139,18 @@ _cluster_hook_unit() {
                 { print }' "$CLUSTER_HOOK_UNIT" > "$CLUSTER_DIR/units/$CLUSTER_HOOK_NAME"
 }
 
+# A test's EXIT trap: the cluster goes down whichever way the script ends.
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+_cluster_on_exit() {
+        local rc=$?
+        [[ -n ${CLUSTER_DIR:-} ]] && cluster_down
+        exit "$rc"
+}
+cluster_teardown_on_exit() {
+        trap _cluster_on_exit EXIT
+        trap 'exit 130' INT TERM
+}
+
 cluster_up() {
         local t0
         CLUSTER_DIR=$(nit_scratch_new) || return 1

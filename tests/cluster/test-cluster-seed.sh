@@ -16,28 +16,13 @@ nit_require_root
 nit_require_cmds systemd-nspawn etcd curl ip nsenter unshare
 nodeinit=${NODEINIT:-${top_builddir:-$(dirname "$0")/../..}/nodeinit}
 [[ -x $nodeinit ]] || nit_skip "nodeinit not built"
-export CLUSTER_BUILDDIR=${CLUSTER_BUILDDIR:-$(dirname "$(readlink -f "$nodeinit")")}
-export NODE_PROVISION="/opt/nodeinit/$(basename "$nodeinit") -from-ec2-metadata=http://169.254.169.254/"
+CLUSTER_BUILDDIR=${CLUSTER_BUILDDIR:-$(dirname "$(readlink -f "$nodeinit")")}
+NODE_PROVISION="/opt/nodeinit/$(basename "$nodeinit") -from-ec2-metadata=http://169.254.169.254/"
+export CLUSTER_BUILDDIR NODE_PROVISION
 export CLUSTER_NODES=2 CLUSTER_SIZE=2
 export CLUSTER_USERDATA=$CLUSTER_TESTDIR/user-data-seed.yml
 
-fail=0
-check() {
-        if [[ $1 == "$2" ]]; then
-                echo "ok   - $3"
-        else
-                echo "FAIL - $3: got '$1', want '$2'"
-                fail=1
-        fi
-}
-# shellcheck disable=SC2317  # invoked by the EXIT trap
-on_exit() {
-        local rc=$?
-        [[ -n ${CLUSTER_DIR:-} ]] && cluster_down
-        exit "$rc"
-}
-trap on_exit EXIT
-trap 'exit 130' INT TERM
+cluster_teardown_on_exit
 
 cluster_up || exit 1
 cluster_boot || true # the hook fails on fleet.service, by design of this test
@@ -48,27 +33,27 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
         name=$(netns_node "$i")
         want=$(printf '[Service]\nEnvironment="ETCD_ADDR=%s:4001"\nEnvironment="ETCD_DISCOVERY=%s"\nEnvironment="ETCD_PEER_ADDR=%s:7001"' \
                 "$ip" "$CLUSTER_DISCOVERY" "$ip")
-        check "$(cluster_node_exec "$i" cat /run/systemd/system/etcd.service.d/20-cloudinit.conf)" "$want" \
+        nit_check "$(cluster_node_exec "$i" cat /run/systemd/system/etcd.service.d/20-cloudinit.conf)" "$want" \
                 "$name: etcd.service drop-in as coreos-cloudinit writes it"
         log=$(cluster_node_exec "$i" journalctl -q -o cat -u "$CLUSTER_HOOK_NAME")
-        check "$(grep -c 'failed *unit fleet.service: start — error: Unit fleet.service not found' <<< "$log")" 1 \
+        nit_check "$(grep -c 'failed *unit fleet.service: start — error: Unit fleet.service not found' <<< "$log")" 1 \
                 "$name: fleet.service reported as not found"
-        check "$(grep '^failed' <<< "$log" | grep -cv 'unit \(etcd\|fleet\).service: start')" 0 \
+        nit_check "$(grep '^failed' <<< "$log" | grep -cv 'unit \(etcd\|fleet\).service: start')" 0 \
                 "$name: nothing failed but the start of etcd 0.4 and fleet"
-        check "$(grep -c "\"value\":\"$ip:7001\"" <<< "$keys")" 1 "$name: registered in the discovery keyspace with its peer address"
-        [[ $fail == 0 ]] || echo "$log"
+        nit_check "$(grep -c "\"value\":\"$ip:7001\"" <<< "$keys")" 1 "$name: registered in the discovery keyspace with its peer address"
+        [[ $NIT_FAIL == 0 ]] || echo "$log"
 done
 echo "$keys" | "$(nit_python)" -c '
 import json, sys
 for n in json.load(sys.stdin)["node"].get("nodes", []):
     print("discovery:", n["key"], "=", n.get("value"), "ttl", n.get("ttl"))'
 
-cluster_down || fail=1
+cluster_down || NIT_FAIL=1
 if cluster_check_clean; then
         echo "ok   - nothing left (netns, processes, cgroups, /run, scratch)"
 else
         echo "FAIL - leftovers"
-        fail=1
+        NIT_FAIL=1
 fi
 unset CLUSTER_DIR
-exit $fail
+exit "$NIT_FAIL"

@@ -64,6 +64,19 @@ nit_retry() {
 
 # Tests that need root and real tools skip (automake exit 77) instead of failing.
 nit_skip() { echo "SKIP: $*" >&2; exit 77; }
+
+# nit_check GOT WANT WHAT: one "ok   - WHAT" or "FAIL - WHAT: got ..., want ..."
+# line; any failure sets NIT_FAIL=1, which the test exits with.
+# shellcheck disable=SC2034  # read by the tests that source this file
+NIT_FAIL=0
+nit_check() {
+        if [[ $1 == "$2" ]]; then
+                echo "ok   - $3"
+        else
+                echo "FAIL - $3: got '$1', want '$2'"
+                NIT_FAIL=1
+        fi
+}
 nit_require_root() { [[ $(id -u) -eq 0 ]] || nit_skip "needs root"; }
 nit_require_cmds() {
         local c
