@@ -74,16 +74,26 @@ int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gi
         bool have_entry = false;
         if (parse_id(user, ul, &uid) < 0) {
                 r = passwd_lookup(a->passwd, a->passwd_size, user, &e);
-                if (r < 0)
+                /* root is 0 everywhere, also in a tree that has no passwd
+                 * file yet (an image being built) */
+                if (r == -ENOENT && streq(user, "root"))
+                        uid = 0;
+                else if (r < 0)
                         return r;
-                uid = e.uid;
-                have_entry = true;
+                else {
+                        uid = e.uid;
+                        have_entry = true;
+                }
         }
 
         if (colon && colon[1]) {
                 if (parse_id(colon + 1, strlen(colon + 1), &gid) < 0) {
                         gid_t g;
                         r = group_lookup(a->group, a->group_size, colon + 1, &g);
+                        if (r == -ENOENT && streq(colon + 1, "root")) {
+                                g = 0;
+                                r = 0;
+                        }
                         if (r < 0) {
                                 passwd_entry_done(&e);
                                 return r;

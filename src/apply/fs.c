@@ -754,7 +754,8 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                         gid = getegid();
                         q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : f->owner ? -ENOENT : 0;
                         if (q < 0) {
-                                fail(res, q, "resolving the owner");
+                                fail(res, q, q == -ENOENT ? "resolving the owner (not in the root's /etc/passwd or /etc/group)"
+                                                          : "resolving the owner");
                                 continue;
                         }
                 }

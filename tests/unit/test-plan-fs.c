@@ -69,6 +69,11 @@ static void test_owner(void **state) {
         assert_int_equal(g, 0);
         assert_int_equal(accounts_resolve_owner(&a, "nobody", &u, &g), -ENOENT);
         assert_int_equal(accounts_resolve_owner(&a, "core:nogroup", &u, &g), -ENOENT);
+        /* root is 0 even where the tree's passwd/group do not list it */
+        u = 7, g = 7;
+        assert_int_equal(accounts_resolve_owner(&a, "root:root", &u, &g), 0);
+        assert_int_equal(u, 0);
+        assert_int_equal(g, 0);
         assert_true(accounts_user_exists(&a, "core"));
         assert_false(accounts_user_exists(&a, "cor"));
         accounts_done(&a);
