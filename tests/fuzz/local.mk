@@ -29,3 +29,11 @@ tests_fuzz_fuzz_userdata_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_userdata_LDADD = $(FUZZ_LDADD)
 TESTS += tests/fuzz/test-fuzz-userdata.sh
 EXTRA_DIST += tests/fuzz/test-fuzz-userdata.sh
+
+check_PROGRAMS += tests/fuzz/fuzz-metadata
+tests_fuzz_fuzz_metadata_SOURCES = tests/fuzz/fuzz-metadata.c $(FUZZ_MAIN)
+tests_fuzz_fuzz_metadata_CFLAGS = $(FUZZ_TARGET_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS)
+tests_fuzz_fuzz_metadata_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_metadata_LDADD = src/source/libsource.a $(FUZZ_LDADD)
+TESTS += tests/fuzz/test-fuzz-metadata.sh
+EXTRA_DIST += tests/fuzz/test-fuzz-metadata.sh
