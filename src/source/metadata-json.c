@@ -82,6 +82,22 @@ static int add_key_checked(Metadata *m, const char *name, const char *key, char 
         return metadata_add_key(m, name, k);
 }
 
+/* A JSON array of key strings, each named by its index as coreos-cloudinit
+ * does; entries that are not strings are skipped. keys may be NULL. */
+static int add_key_array(Metadata *m, json_object *keys, char **reterr) {
+        for (size_t i = 0; keys && i < json_object_array_length(keys); i++) {
+                json_object *k = json_get_index(keys, i, json_type_string);
+                char name[24];
+                if (!k)
+                        continue;
+                snprintf(name, sizeof name, "%zu", i);
+                int r = add_key_checked(m, name, json_object_get_string(k), reterr);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int configdrive_parse_meta_data(const char *json, Metadata *ret, char **ret_content_path, char **reterr) {
         _cleanup_(json_putp) json_object *j = NULL;
         _cleanup_(metadata_done) Metadata m = {};
@@ -176,18 +192,10 @@ int digitalocean_parse_metadata(const char *json, Metadata *ret, char **reterr) 
         if (r < 0)
                 return r;
 
-        /* public_keys: ["ssh-rsa ...", ...], named by index as coreos-cloudinit does. */
-        json_object *keys = json_get(j, "public_keys", json_type_array);
-        for (size_t i = 0; keys && i < json_object_array_length(keys); i++) {
-                json_object *k = json_get_index(keys, i, json_type_string);
-                char name[24];
-                if (!k)
-                        continue;
-                snprintf(name, sizeof name, "%zu", i);
-                r = add_key_checked(&m, name, json_object_get_string(k), reterr);
-                if (r < 0)
-                        return r;
-        }
+        /* public_keys: ["ssh-rsa ...", ...] */
+        r = add_key_array(&m, json_get(j, "public_keys", json_type_array), reterr);
+        if (r < 0)
+                return r;
 
         m.network_config = strdup(json);
         if (!m.network_config)
@@ -215,17 +223,9 @@ int packet_parse_metadata(const char *json, Metadata *ret, char **reterr) {
         if (r < 0)
                 return r;
 
-        json_object *keys = json_get(j, "ssh_keys", json_type_array);
-        for (size_t i = 0; keys && i < json_object_array_length(keys); i++) {
-                json_object *k = json_get_index(keys, i, json_type_string);
-                char name[24];
-                if (!k)
-                        continue;
-                snprintf(name, sizeof name, "%zu", i);
-                r = add_key_checked(&m, name, json_object_get_string(k), reterr);
-                if (r < 0)
-                        return r;
-        }
+        r = add_key_array(&m, json_get(j, "ssh_keys", json_type_array), reterr);
+        if (r < 0)
+                return r;
 
         json_object *network = json_get(j, "network", json_type_object);
         json_object *addrs = json_get(network, "addresses", json_type_array);
