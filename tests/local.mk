@@ -7,7 +7,7 @@ TEST_EXTENSIONS = .sh .py
 SH_LOG_COMPILER = bash
 PY_LOG_COMPILER = python3
 
-UNIT_LDADD_COMMON = src/report/libreport.a src/basic/libbasic.a $(DEPS_LIBS) $(CMOCKA_LIBS)
+UNIT_LDADD_COMMON = src/basic/libbasic.a $(DEPS_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS_COMMON = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
 include tests/unit/config.mk

@@ -9,7 +9,7 @@
 #include "basic/log.h"
 #include "basic/sha1.h"
 #include "basic/strv.h"
-#include "source/retry.h"
+#include "net/retry.h"
 
 #define DISCOVERY_TIMEOUT_DEFAULT_USEC (60ULL * 1000ULL * 1000ULL)
 #define DISCOVERY_REQUEST_TIMEOUT_DEFAULT_USEC (10ULL * 1000ULL * 1000ULL)

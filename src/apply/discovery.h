@@ -3,7 +3,7 @@
 
 #include "basic/macro.h"
 #include "plan/plan.h"
-#include "source/http.h"
+#include "net/http.h"
 
 /* etcd discovery, both protocols (platform.md §5):
  * - etcd 0.4 (coreos.etcd.discovery): we register the node ourselves, as

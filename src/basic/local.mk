@@ -13,3 +13,4 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/passwd.c %reldir%/passwd.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/sha1.c %reldir%/sha1.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/diag.c %reldir%/diag.h

@@ -6,7 +6,7 @@
 #include "macro.h"
 
 /* Operational logging for the apply and source stages (stderr, one line per
- * event). Diagnostics about the user's input are values (report/diag.h), not
+ * event). Diagnostics about the user's input are values (basic/diag.h), not
  * log lines. The level is the one mutable global besides parsed options. */
 void log_set_max_level(int level);
 int log_get_max_level(void);

@@ -5,7 +5,7 @@
 
 #include "config/schema.h"
 #include "config/yaml-tree.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* A scalar or string-list setting as the user wrote it. `set` says the key
  * was present with a value of the right type, so an explicit `false` or `0`

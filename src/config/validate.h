@@ -2,7 +2,7 @@
 #pragma once
 
 #include "config/model.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* The rules that look across fields of a decoded model: encodings that must
  * decode, write_files targets, entries that need a name. Run by

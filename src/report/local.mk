@@ -1,6 +1,5 @@
 noinst_LIBRARIES += %reldir%/libreport.a
 %canon_reldir%_libreport_a_SOURCES = \
-	%reldir%/diag.c %reldir%/diag.h \
 	%reldir%/validate.c %reldir%/validate.h
 %canon_reldir%_libreport_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
 %canon_reldir%_libreport_a_SOURCES += %reldir%/metadata.c %reldir%/metadata.h

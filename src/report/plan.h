@@ -5,7 +5,7 @@
 
 #include "apply/apply.h"
 #include "plan/plan.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* Unified diff (3 lines of context) of two texts, both labelled path, as
  * `diff -u` prints it. Binary content (NUL bytes or invalid UTF-8) gives a

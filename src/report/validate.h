@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* What `nodeinit validate` found for one input. */
 typedef struct ValidateResult {

@@ -4,13 +4,11 @@ noinst_LIBRARIES += %reldir%/libsource.a
 	%reldir%/ec2.c \
 	%reldir%/file.c \
 	%reldir%/gce.c \
-	%reldir%/http.c %reldir%/http.h \
 	%reldir%/jsonsource.c \
 	%reldir%/metadata-json.c \
 	%reldir%/metadata.c %reldir%/metadata.h \
-	%reldir%/retry.c %reldir%/retry.h \
 	%reldir%/source-internal.h \
 	%reldir%/source.c %reldir%/source.h \
 	%reldir%/url.c \
 	%reldir%/waagent.c
-%canon_reldir%_libsource_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JSONC_CFLAGS)
+%canon_reldir%_libsource_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-#include "source/http.h"
-#include "source/retry.h"
+#include "net/http.h"
+#include "net/retry.h"
 #include "source/source.h"
 
 /* Shared by the source implementations; not for other stages. */

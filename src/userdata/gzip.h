@@ -2,7 +2,7 @@
 #pragma once
 
 #include "basic/macro.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* Inflates one gzip stream of user-data, at most max_out bytes. Failures
  * become a DIAG_ERROR at line (0: no position): -EFBIG past max_out (a gzip

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "basic/macro.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* MIME (RFC 2045/2046) pieces that user-data needs: header blocks,
  * Content-Type parameters, multipart/mixed bodies and transfer encodings.

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "basic/macro.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 #include "source/metadata.h"
 
 /* The $variables that user-data may use: coreos-cloudinit's four addresses

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "basic/macro.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 /* Limits that keep hostile user-data from exhausting the node. */
 #define USERDATA_MAX_SIZE (16U * 1024U * 1024U)       /* raw input */

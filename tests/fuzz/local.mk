@@ -2,7 +2,7 @@
 # that fuzz for a bounded time under `make check`; otherwise they replay
 # their corpus, so every corpus input is checked on every build.
 FUZZ_LDADD = src/config/libconfig.a src/userdata/libuserdata.a \
-	src/report/libreport.a src/basic/libbasic.a $(DEPS_LIBS)
+	src/basic/libbasic.a $(DEPS_LIBS)
 if FUZZING
 FUZZ_TARGET_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer
 FUZZ_LINK_FLAGS = $(AM_LDFLAGS) -fsanitize=fuzzer
@@ -34,6 +34,6 @@ check_PROGRAMS += tests/fuzz/fuzz-metadata
 tests_fuzz_fuzz_metadata_SOURCES = tests/fuzz/fuzz-metadata.c $(FUZZ_MAIN)
 tests_fuzz_fuzz_metadata_CFLAGS = $(FUZZ_TARGET_CFLAGS) $(JSONC_CFLAGS) $(CURL_CFLAGS)
 tests_fuzz_fuzz_metadata_LDFLAGS = $(FUZZ_LINK_FLAGS)
-tests_fuzz_fuzz_metadata_LDADD = src/source/libsource.a $(FUZZ_LDADD)
+tests_fuzz_fuzz_metadata_LDADD = src/source/libsource.a src/net/libnet.a $(FUZZ_LDADD)
 TESTS += tests/fuzz/test-fuzz-metadata.sh
 EXTRA_DIST += tests/fuzz/test-fuzz-metadata.sh

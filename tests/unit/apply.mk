@@ -8,5 +8,5 @@ tests_unit_test_apply_systemd_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_apply_systemd_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a $(UNIT_LDADD_COMMON) -ldl
 tests_unit_test_apply_discovery_SOURCES = tests/unit/test-apply-discovery.c
 tests_unit_test_apply_discovery_CFLAGS = $(UNIT_CFLAGS_COMMON)
-tests_unit_test_apply_discovery_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a src/source/libsource.a $(JSONC_LIBS) \
+tests_unit_test_apply_discovery_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a src/net/libnet.a $(JSONC_LIBS) \
 	$(UNIT_LDADD_COMMON) -ldl

@@ -17,7 +17,7 @@ check_PROGRAMS += tests/unit/test-plan-diff
 TESTS += tests/unit/test-plan-diff
 tests_unit_test_plan_diff_SOURCES = tests/unit/test-plan-diff.c
 tests_unit_test_plan_diff_CFLAGS = $(UNIT_CFLAGS_COMMON) $(JSONC_CFLAGS)
-tests_unit_test_plan_diff_LDADD = $(PLAN_TEST_LDADD)
+tests_unit_test_plan_diff_LDADD = src/report/libreport.a $(PLAN_TEST_LDADD)
 
 check_PROGRAMS += tests/unit/test-plan-fs
 TESTS += tests/unit/test-plan-fs

@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "source/retry.h"
+#include "net/retry.h"
 
 static void test_backoff_bounds(void **state) {
         /* Nominal: 100 ms doubling, capped at 5 s; actual in [nominal/2, nominal]. */

@@ -5,7 +5,7 @@
 
 #include <cmocka.h>
 
-#include "source/http.h"
+#include "net/http.h"
 #include "source/source.h"
 
 static void check_word(const char *word, SourceKind kind, const char *arg) {

@@ -4,7 +4,7 @@
 
 #include "basic/log.h"
 #include "basic/strv.h"
-#include "source/retry.h"
+#include "net/retry.h"
 
 uint64_t now_usec(void) {
         struct timespec ts;

@@ -2,7 +2,7 @@
 #include <stdarg.h>
 
 #include "basic/buf.h"
-#include "report/diag.h"
+#include "basic/diag.h"
 
 static const char * const diag_kind_table[_DIAG_KIND_MAX] = {
         [DIAG_ERROR] = "error",

@@ -2,7 +2,7 @@
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/time-util.h"
-#include "source-args.h"
+#include "cli/source-args.h"
 
 void source_args_done(SourceArgs *a) {
         source_spec_array_free(a->specs, a->n_specs);

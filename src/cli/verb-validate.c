@@ -7,9 +7,9 @@
 #include "basic/log.h"
 #include "config/model.h"
 #include "report/validate.h"
-#include "source-args.h"
+#include "cli/source-args.h"
 #include "userdata/userdata.h"
-#include "verbs.h"
+#include "cli/verbs.h"
 
 typedef enum OutputFormat {
         OUTPUT_TEXT,

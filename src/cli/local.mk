@@ -6,12 +6,13 @@ nodeinit_SOURCES = \
 	%reldir%/verb-apply.c
 nodeinit_SOURCES += %reldir%/verb-metadata.c %reldir%/verb-metadata.h %reldir%/source-args.c %reldir%/source-args.h
 nodeinit_LDADD = \
+	src/report/libreport.a \
 	src/apply/libapply.a \
 	src/plan/libplan.a \
 	src/config/libconfig.a \
 	src/userdata/libuserdata.a \
 	src/source/libsource.a \
-	src/report/libreport.a \
+	src/net/libnet.a \
 	src/basic/libbasic.a \
 	$(DEPS_LIBS)
 nodeinit_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS)

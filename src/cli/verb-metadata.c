@@ -3,10 +3,10 @@
 
 #include "basic/log.h"
 #include "report/metadata.h"
-#include "source-args.h"
+#include "cli/source-args.h"
 #include "source/source.h"
 #include "userdata/userdata.h"
-#include "verb-metadata.h"
+#include "cli/verb-metadata.h"
 
 static void help(void) {
         printf("nodeinit metadata [OPTIONS] [SOURCE...]\n\n"

@@ -3,7 +3,7 @@
 
 #include "basic/log.h"
 #include "basic/macro.h"
-#include "verbs.h"
+#include "cli/verbs.h"
 
 /* main only wires: it picks the verb (or recognises coreos-cloudinit's flag
  * style) and hands over argv. */

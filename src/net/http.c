@@ -6,8 +6,8 @@
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/strv.h"
-#include "source/http.h"
-#include "source/retry.h"
+#include "net/http.h"
+#include "net/retry.h"
 
 /* Only the functions we use, looked up once. */
 typedef struct CurlFunctions {

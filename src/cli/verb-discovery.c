@@ -4,7 +4,7 @@
 
 #include "apply/discovery.h"
 #include "basic/log.h"
-#include "verbs.h"
+#include "cli/verbs.h"
 
 /* nodeinit discovery new|check|register: the discovery steps of `apply`,
  * by hand, plus creating a token on a self-hosted discovery etcd. */

@@ -13,11 +13,11 @@
 #include "config/model.h"
 #include "plan/planner.h"
 #include "report/plan.h"
-#include "source-args.h"
+#include "cli/source-args.h"
 #include "source/source.h"
 #include "userdata/substitute.h"
 #include "userdata/userdata.h"
-#include "verbs.h"
+#include "cli/verbs.h"
 
 /* nodeinit apply, and coreos-cloudinit's flag form: fetch → decode →
  * substitute → parse → plan → dry-run print | apply → report. */
