@@ -20,6 +20,11 @@ typedef struct Value {
         bool b;                /* BOOL */
         const char **strv;     /* STRV: NULL-terminated */
         size_t n_strv;
+        /* Isolation: the first error found in this value (or, on an item's
+         * `self`, anywhere inside the item), with its position. NULL when
+         * clean. The planner leaves out exactly the item that holds it. */
+        const char *error;
+        unsigned error_line, error_column;
 } Value;
 
 /* Every model struct starts with `self`: presence and position of the
