@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "plan/plan-internal.h"
+
+/* /etc/environment: the node's addresses from the metadata. */
+
+static bool path_cleans_to(const char *p, const char *want) {
+        /* path.Clean() for the cases that matter: duplicate slashes, "/./" */
+        char buf[4096];
+        size_t n = 0;
+        for (const char *s = p; *s && n + 1 < sizeof buf; s++) {
+                if (*s == '/' && n > 0 && buf[n - 1] == '/')
+                        continue;
+                if (*s == '.' && n > 0 && buf[n - 1] == '/' && (s[1] == '/' || s[1] == 0)) {
+                        if (s[1] == '/')
+                                s++;
+                        continue;
+                }
+                buf[n++] = *s;
+        }
+        while (n > 1 && buf[n - 1] == '/')
+                n--;
+        buf[n] = 0;
+        return streq(buf, want);
+}
+
+int plan_environment(Planner *P) {
+        const char *values[_PLAN_ADDRESS_MAX] = {};
+        bool any = false;
+        int r;
+
+        for (size_t c = 0; c < P->in->n_configs; c++)
+                for (size_t i = 0; i < P->in->configs[c]->n_write_files; i++) {
+                        const Value *v = &P->in->configs[c]->write_files[i].path;
+                        if (v->set && path_cleans_to(v->str, "/etc/environment"))
+                                return 0; /* the user writes it */
+                }
+
+        for (PlanAddress a = 0; a < _PLAN_ADDRESS_MAX; a++) {
+                const char *v = P->in->addresses[a];
+                if (isempty(v))
+                        continue;
+                if (!plan_address_valid(a, v)) {
+                        r = planner_issue(P, false, "metadata", "%s is not an IP%s address; left out of /etc/environment",
+                                          plan_address_env(a), a <= PLAN_PRIVATE_IPV4 ? "v4" : "v6");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                values[a] = v;
+                any = true;
+        }
+        if (!any)
+                return 0;
+
+        _cleanup_(plan_node_done) PlanNode old = {};
+        r = planner_stat(P, "/etc/environment", true, &old);
+        if (r < 0)
+                return planner_issue(P, false, "/etc/environment", "cannot read it: %s", strerror(-r));
+
+        char *text;
+        size_t size;
+        r = render_environment(old.kind == PLAN_NODE_REGULAR ? old.content : NULL,
+                               old.kind == PLAN_NODE_REGULAR ? old.size : 0, values, &text, &size);
+        if (r < 0)
+                return r;
+
+        /* an existing file keeps its mode and owner */
+        char owner[64];
+        if (old.kind == PLAN_NODE_REGULAR)
+                snprintf(owner, sizeof owner, "%u:%u", (unsigned) old.uid, (unsigned) old.gid);
+        return planner_add_write(P, "/etc/environment", text, size, old.kind == PLAN_NODE_REGULAR ? old.mode : 0644,
+                                 old.kind == PLAN_NODE_REGULAR && (old.uid || old.gid) ? owner : NULL, "metadata", false);
+}

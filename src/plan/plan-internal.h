@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include "plan/planner.h"
+
+/* Shared by the planner's files (planner.c and plan-*.c), not by other
+ * stages. Each plan-*.c plans one concern; planner.c holds plan_build()
+ * and the helpers that add entries to the plan. */
+
+typedef struct Planner {
+        const PlanInput *in;
+        Plan *plan;
+        const char *unit_dir;
+        const char *runtime_unit_dir;
+        char *passwd;              /* the target's /etc/passwd, NULL if absent */
+        size_t passwd_size;
+} Planner;
+
+/* secret: SECRET_NO (but an existing private file still hides its old
+ * bytes), SECRET_YES, SECRET_PUBLIC (public key material: always shown). */
+enum { SECRET_PUBLIC = -1, SECRET_NO = 0, SECRET_YES = 1 };
+
+/* The current state of path through the reader; absent without one. */
+int planner_stat(Planner *P, const char *path, bool want_content, PlanNode *ret);
+int planner_issue(Planner *P, bool warning, const char *origin, const char *fmt, ...) _printf_(4, 5);
+
+/* Takes content (may be NULL for an empty file). */
+int planner_add_write(Planner *P, const char *path, char *content, size_t size, mode_t mode, const char *owner,
+                      const char *origin, int secret);
+int planner_add_mask(Planner *P, const char *path, const char *origin);
+/* Only a mask is removed (an empty file or a /dev/null link); a real unit
+ * file there is left alone, so nothing is planned. Returns 1 if planned. */
+int planner_add_unmask(Planner *P, const char *path, const char *origin);
+int planner_add_dir(Planner *P, const char *path, mode_t mode, const char *owner, const char *origin);
+/* path is planned and differs from what is there now. */
+bool planner_changed(const Plan *p, const char *path) _pure_;
+/* NULL for an unset or empty value. */
+int planner_strdup_value(const Value *v, char **ret);
+
+/* The concerns, in the order plan_build() calls them. */
+int plan_hostname(Planner *P);                                   /* plan-files.c */
+int plan_users(Planner *P);                                      /* plan-users.c */
+int plan_core_keys(Planner *P);                                  /* plan-users.c */
+int plan_write_files(Planner *P, const ConfigCloudConfig *cc);   /* plan-files.c */
+int plan_generated(Planner *P, const ConfigCloudConfig *cc);     /* plan-files.c */
+int plan_environment(Planner *P);                                /* plan-environment.c */
+int plan_units(Planner *P, const ConfigCloudConfig *cc);         /* plan-units.c */
+int plan_discovery(Planner *P, const ConfigCloudConfig *cc);     /* plan-discovery.c */
+int plan_scripts(Planner *P);                                    /* plan-scripts.c */

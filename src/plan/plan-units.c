@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "config/validate.h"
+#include "plan/plan-internal.h"
+
+/* coreos.units, the drop-ins of the sections rendered as Environment=
+ * lines, and the units that update settings restart. */
+
+static bool unit_is_network(const char *name) {
+        return endswith(name, ".network") || endswith(name, ".netdev") || endswith(name, ".link");
+}
+
+static int unit_dir_for(Planner *P, const char *name, bool runtime, char **ret) {
+        if (unit_is_network(name))
+                return asprintf(ret, "%s/systemd/network", runtime ? "/run" : "/etc") < 0 ? -ENOMEM : 0;
+        *ret = strdup(runtime ? P->runtime_unit_dir : P->unit_dir);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int add_unit(Planner *P, PlanUnit *u) {
+        PlanUnit *n = realloc(P->plan->units, sizeof(PlanUnit) * (P->plan->n_units + 1));
+        if (!n) {
+                plan_unit_done(u);
+                return -ENOMEM;
+        }
+        P->plan->units = n;
+        P->plan->units[P->plan->n_units++] = *u;
+        *u = (PlanUnit) {};
+        return 0;
+}
+
+static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        bool any_change = false;
+        int r;
+
+        if (!u->name.set || !field_check_passes(&check_unit_name, u->name.str))
+                return planner_issue(P, false, origin, "no valid unit \"name\"; unit skipped");
+        const char *name = u->name.str;
+        bool network = unit_is_network(name);
+        bool runtime = u->runtime.set && u->runtime.b;
+
+        if (network && P->in->user_units)
+                return planner_issue(P, false, origin, "%s: network units cannot be managed by a user manager", name);
+
+        r = unit_dir_for(P, name, runtime, &dir);
+        if (r < 0)
+                return r;
+        if (asprintf(&path, "%s/%s", dir, name) < 0)
+                return -ENOMEM;
+
+        if (u->content.set && u->content.len > 0) {
+                char *c = strndup(u->content.str, u->content.len);
+                if (!c)
+                        return -ENOMEM;
+                r = planner_add_write(P, path, c, u->content.len, 0644, NULL, origin, false);
+                if (r < 0)
+                        return r;
+                any_change = any_change || planner_changed(P->plan, path);
+        }
+
+        for (size_t j = 0; j < u->n_drop_ins; j++) {
+                const ConfigDropIn *d = u->drop_ins + j;
+                _cleanup_free_ char *dp = NULL;
+                if (!d->name.set || d->name.len == 0 || !d->content.set || d->content.len == 0)
+                        continue; /* as coreos-cloudinit: needs both */
+                if (!field_check_passes(&check_dropin_name, d->name.str)) {
+                        r = planner_issue(P, false, origin, "%s: invalid drop-in name; drop-in skipped", name);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (asprintf(&dp, "%s/%s.d/%s", dir, name, d->name.str) < 0)
+                        return -ENOMEM;
+                char *c = strndup(d->content.str, d->content.len);
+                if (!c)
+                        return -ENOMEM;
+                r = planner_add_write(P, dp, c, d->content.len, 0644, NULL, origin, false);
+                if (r < 0)
+                        return r;
+                any_change = any_change || planner_changed(P->plan, dp);
+        }
+
+        bool mask = u->mask.set && u->mask.b, unmask = false;
+        if (mask) {
+                r = planner_add_mask(P, path, origin);
+                if (r < 0)
+                        return r;
+                any_change = any_change || planner_changed(P->plan, path);
+        } else if (runtime) {
+                r = planner_add_unmask(P, path, origin);
+                if (r < 0)
+                        return r;
+                unmask = r > 0;
+                any_change = any_change || unmask;
+        }
+
+        PlanUnit pu = {
+                .runtime = runtime,
+                .mask = mask,
+                .unmask = unmask,
+                .enable = u->enable.set && u->enable.b && !network,
+                .command = u->command.set && u->command.len > 0 ? unit_command_from_string(u->command.str)
+                                                                : _UNIT_COMMAND_INVALID,
+                .changed = any_change,
+                .network = network,
+        };
+        if (u->command.set && u->command.len > 0 && pu.command < 0)
+                return planner_issue(P, false, origin, "%s: unsupported command \"%s\"", name, u->command.str);
+        pu.name = strdup(name);
+        pu.path = TAKE_PTR(path);
+        pu.origin = strdup(origin);
+        if (!pu.name || !pu.origin) {
+                plan_unit_done(&pu);
+                return -ENOMEM;
+        }
+        return add_unit(P, &pu);
+}
+
+static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *section, const char *origin) {
+        _cleanup_free_ char *text = NULL, *path = NULL, *unit_path = NULL;
+        const char *key = NULL;
+        bool secret = false;
+        int r;
+
+        r = render_dropin(s, section, &text, &secret, &key);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return planner_issue(P, false, origin, "value of \"%s\" contains a newline or control character; %s drop-in not written",
+                                     key, s->dropin_unit);
+
+        if (asprintf(&unit_path, "%s/%s", P->runtime_unit_dir, s->dropin_unit) < 0 ||
+            asprintf(&path, "%s/%s.d/20-cloudinit.conf", P->runtime_unit_dir, s->dropin_unit) < 0)
+                return -ENOMEM;
+
+        bool any_change = false, has_text = text != NULL;
+        if (text) {
+                size_t n = strlen(text);
+                r = planner_add_write(P, path, TAKE_PTR(text), n, 0644, NULL, origin, secret);
+                if (r < 0)
+                        return r;
+                any_change = planner_changed(P->plan, path);
+        }
+        /* coreos-cloudinit "ensures runtime unit file is unmasked" for these */
+        r = planner_add_unmask(P, unit_path, origin);
+        if (r < 0)
+                return r;
+        if (!has_text && r == 0)
+                return 0;
+
+        PlanUnit pu = {
+                .runtime = true,
+                .unmask = r > 0,
+                .command = _UNIT_COMMAND_INVALID,
+                .changed = any_change || r > 0,
+        };
+        pu.name = strdup(s->dropin_unit);
+        pu.path = TAKE_PTR(unit_path);
+        pu.origin = strdup(origin);
+        if (!pu.name || !pu.origin) {
+                plan_unit_done(&pu);
+                return -ENOMEM;
+        }
+        return add_unit(P, &pu);
+}
+
+static int plan_update_units(Planner *P, const ConfigUpdate *u) {
+        int r;
+
+        if (u->reboot_strategy.set && u->reboot_strategy.len > 0 &&
+            field_check_passes(&check_reboot_strategy, u->reboot_strategy.str)) {
+                bool off = streq(u->reboot_strategy.str, "off");
+                _cleanup_free_ char *path = NULL;
+                if (asprintf(&path, "%s/locksmithd.service", P->runtime_unit_dir) < 0)
+                        return -ENOMEM;
+                if (off) {
+                        r = planner_add_mask(P, path, "coreos.update");
+                        if (r < 0)
+                                return r;
+                }
+                PlanUnit pu = {
+                        .runtime = true,
+                        .mask = off,
+                        .command = off ? UNIT_COMMAND_STOP : UNIT_COMMAND_RESTART,
+                        .changed = off && planner_changed(P->plan, path),
+                };
+                pu.name = strdup("locksmithd.service");
+                pu.path = TAKE_PTR(path);
+                pu.origin = strdup("coreos.update");
+                if (!pu.name || !pu.origin) {
+                        plan_unit_done(&pu);
+                        return -ENOMEM;
+                }
+                r = add_unit(P, &pu);
+                if (r < 0)
+                        return r;
+        }
+
+        if ((u->group.set && u->group.len > 0) || (u->server.set && u->server.len > 0)) {
+                PlanUnit pu = { .command = UNIT_COMMAND_RESTART };
+                pu.name = strdup("update-engine.service");
+                pu.origin = strdup("coreos.update");
+                if (asprintf(&pu.path, "%s/update-engine.service", P->unit_dir) < 0)
+                        pu.path = NULL;
+                if (!pu.name || !pu.origin || !pu.path) {
+                        plan_unit_done(&pu);
+                        return -ENOMEM;
+                }
+                r = add_unit(P, &pu);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int plan_units(Planner *P, const ConfigCloudConfig *cc) {
+        const ConfigCoreos *co = &cc->coreos;
+        int r;
+
+        for (size_t i = 0; i < co->n_units; i++) {
+                char origin[64];
+                snprintf(origin, sizeof origin, "coreos.units[%zu]", i);
+                r = plan_one_unit(P, co->units + i, origin);
+                if (r < 0)
+                        return r;
+        }
+
+        if (!P->in->user_units) {
+                r = plan_service_dropin(P, &schema_ConfigEtcd, &co->etcd, "coreos.etcd");
+                if (r >= 0)
+                        r = plan_service_dropin(P, &schema_ConfigEtcd2, &co->etcd2, "coreos.etcd2");
+                if (r >= 0)
+                        r = plan_service_dropin(P, &schema_ConfigFleet, &co->fleet, "coreos.fleet");
+                if (r >= 0)
+                        r = plan_service_dropin(P, &schema_ConfigLocksmith, &co->locksmith, "coreos.locksmith");
+                if (r >= 0)
+                        r = plan_update_units(P, &co->update);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
