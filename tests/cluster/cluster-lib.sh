@@ -97,7 +97,7 @@ _cluster_imds_start() {
                 > "$CLUSTER_DIR/imds.log" 2>&1 < /dev/null &
         echo $! > "$CLUSTER_DIR/imds.pid"
         # reachable from a node (never probed from the root namespace)
-        nit_retry 10000 0.05 netns_exec "$(netns_node 1)" 2>/dev/null \
+        nit_retry 60000 0.05 netns_exec "$(netns_node 1)" 2>/dev/null \
                 curl -fsS -m 1 -o /dev/null "http://$NETNS_MD_IP/latest/meta-data/local-ipv4" ||
                 { nit_err "IMDS ($sim) not reachable"; cat "$CLUSTER_DIR/imds.log" >&2; return 1; }
 }

@@ -48,7 +48,7 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
         nit_check "$hook" active "$name: $CLUSTER_HOOK_NAME active (ran as the boot hook)"
         # wait for the units the hook started only if it succeeded
         wait_ms=0
-        [[ $hook == active ]] && wait_ms=20000
+        [[ $hook == active ]] && wait_ms=120000
         nit_check "$(cluster_node_exec "$i" sed -n 's/^COREOS_PRIVATE_IPV4=//p' /etc/environment)" "$ip" \
                 "$name: /etc/environment has its own address"
         nit_check "$(cluster_node_exec "$i" systemctl show -P DropInPaths "$CLUSTER_ETCD_UNIT")" \

@@ -97,7 +97,7 @@ TOK1=$("$NODEINIT" discovery new --size 1 "$PREFIX")
 disc check --name m1 --peer-urls "http://127.0.0.11:$((MPORT + 1))" "$TOK1"
 ID=$(sed -n 's/^member-id: //p' "$S/out")
 start_member m1 127.0.0.11 "$TOK1"
-check "m1 registered itself" nit_retry 20000 0.1 bash -c "curl -sf -m 2 '$TOK1' | grep -q '\"nodes\"'"
+check "m1 registered itself" nit_retry 120000 0.1 bash -c "curl -sf -m 2 '$TOK1' | grep -q '\"nodes\"'"
 REG=$(key_json "$TOK1" | json_get 'd["node"]["nodes"][0]["key"].rsplit("/", 1)[1]')
 check "computed member ID = the key etcd registered ($ID)" test "$ID" = "$REG"
 
@@ -109,7 +109,7 @@ check "own member registered: exit 0 (a reboot with its data dir is fine)" test 
 # the rebuilt node: same name and URLs, empty data dir -> etcd refuses
 nit_stop_pid "${PIDS[-1]}" 5000
 rm -rf "$S/m1"
-ETCD_DISCOVERY=$TOK1 timeout 20 "$ETCD_BIN" --name m1 --data-dir "$S/m1" \
+ETCD_DISCOVERY=$TOK1 timeout 120 "$ETCD_BIN" --name m1 --data-dir "$S/m1" \
         --listen-client-urls "http://127.0.0.11:$MPORT" --advertise-client-urls "http://127.0.0.11:$MPORT" \
         --listen-peer-urls "http://127.0.0.11:$((MPORT + 1))" \
         --initial-advertise-peer-urls "http://127.0.0.11:$((MPORT + 1))" > "$S/m1-again.log" 2>&1 < /dev/null

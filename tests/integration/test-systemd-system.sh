@@ -70,7 +70,7 @@ check "default connection is the private socket" \
 check "unit after multi-user.target: queued at once" \
         in_c grep -qE "^start	nit-late.service	queued	.*waits for nit-hook.service" /run/hook.res
 check "the run went on" in_c grep -qE "^start	nit-web.service	done	done" /run/hook.res
-check "late unit ran after the boot" nit_retry 10000 0.05 in_c test -s /run/late.out
+check "late unit ran after the boot" nit_retry 120000 0.05 in_c test -s /run/late.out
 check "hook unit succeeded" test "$(in_c systemctl show -p Result --value nit-hook.service)" = success
 
 # after the boot, for comparison (figures only, never asserted)
@@ -103,7 +103,7 @@ cp "$S/script" "/proc/$(nspawn_init "$S/c")/root/run/nit/script"
 in_c "$D" --mode system --script /run/nit/script > "$S/res" 2> "$S/err"
 sed 's/^/    # /' "$S/res"
 check "script unit started" has script "$(awk -F'\t' '$1 == "script" { print $2 }' "$S/res")" done "^script	nodeinit-script-"
-check "script ran with python3" nit_retry 5000 0.05 in_c grep -qx py /run/script.out
+check "script ran with python3" nit_retry 120000 0.05 in_c grep -qx py /run/script.out
 check "saved under /var/lib/nodeinit/scripts" bash -c "[[ -n \$(nsenter -t $(nspawn_init "$S/c") -a ls /var/lib/nodeinit/scripts) ]]"
 
 echo "1..$n"

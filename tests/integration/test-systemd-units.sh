@@ -49,7 +49,7 @@ has() {
 }
 no_step() { ! awk -F'\t' -v s="$1" '$1 == s { f = 1 } END { exit !f }' "$S/res"; }
 prop() { usermgr_systemctl "$S/um" show -p "$2" --value "$1"; }
-wait_file() { nit_retry 5000 0.02 test -s "$1"; }
+wait_file() { nit_retry 60000 0.02 test -s "$1"; }
 
 # --- 1. enable + start + a failing unit + NoSuchUnit, all in one run
 cat > "$C/t1.service" <<EOF

@@ -69,13 +69,16 @@ cg_create() {
         echo "$rel"
 }
 
+# No process substitution here: nspawn.sh's launcher calls this right before
+# it execs nspawn, and an unreaped `<(...)` child would become nspawn's zombie.
 cg_attach() {
-        local rel root rc=0
+        local rel root roots rc=0
         rel=$(_cg_path "$1")
         [[ -n $rel ]] || return 1
-        while read -r root; do
+        roots=$(cg_roots)
+        for root in $roots; do
                 echo "$2" > "$root$rel/cgroup.procs" || rc=1
-        done < <(cg_roots)
+        done
         return $rc
 }
 
@@ -90,9 +93,10 @@ cg_pids() {
 }
 
 cg_kill() {
-        local rel root p pids n=0
+        local rel root p pids deadline
         rel=$(_cg_path "$1")
         [[ -n $rel ]] || return 0
+        deadline=$(( $(nit_now_ms) + 60000 ))
         while :; do
                 pids=$(cg_pids "$1")
                 [[ -z $pids ]] && return 0
@@ -104,7 +108,7 @@ cg_kill() {
                 for p in $pids; do
                         kill -KILL "$p" 2>/dev/null
                 done
-                (( n++ < 250 )) || { nit_err "cgroup $rel still has: $pids"; return 1; }
+                (( $(nit_now_ms) < deadline )) || { nit_err "cgroup $rel still has after 60 s of SIGKILL: $pids"; return 1; }
                 sleep 0.02
         done
 }

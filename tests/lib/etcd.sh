@@ -78,7 +78,7 @@ etcd_disc_start() {
         pid=$!
         echo "$pid" > "$d/pid"
         # healthy *and* still ours: a busy port would let another server answer
-        if ! nit_retry 30000 0.05 etcd_disc_curl "$d" -f -o /dev/null "http://$addr:$port/health" 2>/dev/null ||
+        if ! nit_retry 120000 0.05 etcd_disc_curl "$d" -f -o /dev/null "http://$addr:$port/health" 2>/dev/null ||
                 ! nit_alive "$pid"; then
                 nit_err "discovery etcd not healthy; log:"
                 tail -n 20 "$d/log" >&2

@@ -74,8 +74,8 @@ netns_down() {
         while read -r ns; do
                 left=$(netns_pids "$ns")
                 for p in $left; do kill -TERM "$p" 2>/dev/null; done
-                for p in $left; do nit_wait_gone "$p" 3000 || kill -KILL "$p" 2>/dev/null; done
-                for p in $left; do nit_wait_gone "$p" 2000 || { nit_err "pid $p in $ns survives"; rc=1; }; done
+                for p in $left; do nit_wait_gone "$p" 10000 || kill -KILL "$p" 2>/dev/null; done
+                for p in $left; do nit_wait_gone "$p" 20000 || { nit_err "pid $p in $ns survives"; rc=1; }; done
                 ip netns del "$ns" 2>/dev/null || { [[ -e /run/netns/$ns ]] && { nit_err "cannot delete $ns"; rc=1; }; }
         done < <(sed -n 's/^ns //p' "$state" | sort -r)
         if grep -qx rundir "$state" && [[ -d /run/netns ]] && [[ -z $(ls -A /run/netns) ]]; then

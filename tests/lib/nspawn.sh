@@ -16,10 +16,12 @@
 #       --target UNIT       default multi-user.target
 #       --gate FILE         prepare everything, but exec nspawn only once FILE
 #                           exists: lets a caller start many nodes at one instant
-#   nspawn_wait DIR [TIMEOUT_S]   wait until `is-system-running --wait` returns
-#                               running|degraded; sets NSPAWN_INIT, prints it
+#   nspawn_wait DIR [TIMEOUT_S]   wait (default 300 s overall) until the
+#                               container's PID 1 is systemd and `is-system-running
+#                               --wait` says running|degraded; sets NSPAWN_INIT, prints it
 #   nspawn_start DIR NAME ...     launch + wait
-#   nspawn_init DIR               print the container's PID 1 (host view)
+#   nspawn_init DIR               print the container's PID 1 (host view): the
+#                               process whose innermost NSpid is 1
 #   nspawn_exec DIR CMD...        run CMD inside (nsenter -t INIT -a); a plain
 #                               process in our cgroup: use systemd-run inside for
 #                               anything that must outlive the call
@@ -35,11 +37,15 @@ _NIT_NSPAWN_SH=1
 
 # Runs as the background child: enter the private cgroup, then become nspawn
 # (--keep-unit: nspawn uses, and subdivides, the cgroup it was started in).
+# Nothing here may leave a child behind (no process substitution, no
+# background job): whatever this shell forked and did not reap becomes a
+# zombie child of nspawn once it execs.
 _nspawn_inner() {
         local state=$1 gate=$2
         shift 2
         cg_attach "$state" $$ || exit 1
         if [[ -n $gate ]]; then
+                # the caller opens the gate (or stops us by PID): no bound here
                 while [[ ! -e $gate ]]; do sleep 0.01; done
         fi
         exec systemd-nspawn "$@"
@@ -83,33 +89,71 @@ nspawn_launch() {
         return 0
 }
 
+# How many PID namespaces deep PID lives (fields of NSpid in its status).
+_nspawn_pidns_depth() {
+        local f
+        f=$(sed -n 's/^NSpid:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null) || return 1
+        [[ -n $f ]] || return 1
+        # shellcheck disable=SC2086  # split the fields
+        set -- $f
+        echo $#
+}
+
+# The container's PID 1 as the host sees it, found by what it is: the live
+# process of the container's cgroup subtree whose innermost PID is 1, one
+# PID namespace below ours. Never by listing order: nspawn may have other
+# children (a zombie of the launcher once was), and none of them is PID 1 in
+# the container's namespace.
+_nspawn_find_init() {
+        local d=$1 want p f
+        want=$(_nspawn_pidns_depth self) || return 1
+        want=$((want + 1))
+        for p in $(cg_pids "$d/cg"); do
+                f=$(sed -n 's/^NSpid:[[:space:]]*//p' "/proc/$p/status" 2>/dev/null) || continue
+                # shellcheck disable=SC2086  # split the fields
+                set -- $f
+                if (( $# == want )) && [[ ${!#} == 1 ]] && nit_alive "$p"; then
+                        echo "$p"
+                        return 0
+                fi
+        done
+        return 1
+}
+
 nspawn_init() {
-        local d=$1 pid init
+        local d=$1
         if [[ -s $d/init ]]; then
                 cat "$d/init"
                 return 0
         fi
-        pid=$(cat "$d/pid" 2>/dev/null) || return 1
-        init=$(pgrep -P "$pid" | head -n1)
-        [[ -n $init ]] || return 1
-        echo "$init"
+        _nspawn_find_init "$d"
 }
 
+# Every wait below is on a state (PID 1 exists, its manager's socket exists,
+# the boot finished) under one overall bound, and fails saying which state
+# was not reached.
 nspawn_wait() {
-        local d=$1 timeout=${2:-120} init st pid i
-        pid=$(cat "$d/pid" 2>/dev/null) || return 1
-        for ((i = 0; i < 1500; i++)); do
-                init=$(nspawn_init "$d")
-                [[ -n $init && -S /proc/$init/root/run/systemd/private ]] && break
+        local d=$1 timeout=${2:-300} name init='' st pid deadline left
+        name=$(cat "$d/name" 2>/dev/null)
+        pid=$(cat "$d/pid" 2>/dev/null) || { nit_err "nspawn_wait: nothing launched in $d"; return 1; }
+        deadline=$(( $(nit_now_ms) + timeout * 1000 ))
+        while :; do
+                init=$(_nspawn_find_init "$d") && [[ -S /proc/$init/root/run/systemd/private ]] && break
                 if ! nit_alive "$pid"; then
-                        nit_err "nspawn $(cat "$d/name") exited; log:"
+                        nit_err "nspawn $name exited; log:"
                         cat "$d/log" >&2
                         return 1
                 fi
-                sleep 0.02
+                if (( $(nit_now_ms) >= deadline )); then
+                        nit_err "container $name: no systemd manager as its PID 1 within ${timeout}s (PID 1: '${init:-none}')"
+                        tail -n 20 "$d/log" >&2
+                        return 1
+                fi
+                sleep 0.05
         done
-        [[ -n $init ]] || { nit_err "container did not start"; return 1; }
-        st=$(timeout "$timeout" nsenter -t "$init" -m -p -- systemctl is-system-running --wait 2>/dev/null)
+        left=$(( (deadline - $(nit_now_ms)) / 1000 ))
+        (( left > 10 )) || left=10
+        st=$(timeout "$left" nsenter -t "$init" -m -p -- systemctl is-system-running --wait 2>/dev/null)
         case $st in
         running|degraded)
                 echo "$init" > "$d/init"
@@ -118,7 +162,13 @@ nspawn_wait() {
                 return 0
                 ;;
         esac
-        nit_err "container $(cat "$d/name") state '$st'"
+        if nit_alive "$init"; then
+                nit_err "container $name (PID 1 = $init): boot not finished within ${timeout}s, state '$st'; jobs:"
+                timeout 10 nsenter -t "$init" -m -p -- systemctl list-jobs --no-pager >&2
+        else
+                nit_err "container $name: its PID 1 ($init) is gone, state '$st'; log:"
+                tail -n 20 "$d/log" >&2
+        fi
         return 1
 }
 
@@ -139,8 +189,10 @@ nspawn_stop() {
         [[ -f $d/name ]] || return 0
         name=$(cat "$d/name")
         pid=$(cat "$d/pid" 2>/dev/null)
-        # nspawn --boot turns SIGTERM into a clean poweroff of the container
-        nit_stop_pid "$pid" 15000 || rc=1
+        # nspawn --boot turns SIGTERM into a clean poweroff of the container;
+        # on a loaded machine that can take long, and what is left after the
+        # bound is killed through the cgroup below.
+        nit_stop_pid "$pid" 60000 || rc=1
         if [[ -f $d/cg ]]; then
                 cg_destroy "$d/cg" || rc=1
         fi

@@ -68,7 +68,7 @@ _usermgr_state() {
 }
 
 usermgr_start() {
-        local d=$1 netns=${2:-} pid st i
+        local d=$1 netns=${2:-} pid st='' deadline
         local -a pre=()
         mkdir -p "$d" || return 1
         d=$(cd "$d" && pwd)
@@ -91,7 +91,10 @@ usermgr_start() {
         # setsid forks only when it is a process-group leader, which a
         # background job of a non-interactive shell is not, and unshare
         # without --fork execs: so $! is the manager itself.
-        for ((i = 0; i < 1500; i++)); do
+        # a state, not a time: the socket exists and the manager says it
+        # finished starting; the bound only ends a run that went wrong
+        deadline=$(( $(nit_now_ms) + ${USERMGR_START_TIMEOUT_MS:-120000} ))
+        while (( $(nit_now_ms) < deadline )); do
                 if [[ -S $d/runtime/systemd/private ]]; then
                         # NB: `is-system-running` says "offline" out here
                         # (sd_booted() is false in our namespace): ask the manager.
@@ -110,9 +113,10 @@ usermgr_start() {
                         usermgr_stop "$d"
                         return 1
                 fi
-                sleep 0.01
+                sleep 0.02
         done
-        nit_err "user manager did not reach running (state '$st')"
+        nit_err "user manager did not reach running within ${USERMGR_START_TIMEOUT_MS:-120000} ms (state '$st'); log:"
+        tail -n 20 "$d/manager.log" >&2
         usermgr_stop "$d"
         return 1
 }
@@ -121,9 +125,10 @@ usermgr_stop() {
         local d=$1 pid rc=0
         [[ -d $d ]] || return 0
         pid=$(cat "$d/pid" 2>/dev/null)
-        # SIGTERM: the manager stops all its units, then exits (~0.2 s).
-        # SIGKILL would orphan them, hence the cgroup kill below.
-        nit_stop_pid "$pid" 5000
+        # SIGTERM: the manager stops all its units, then exits (~0.2 s idle,
+        # longer under load). SIGKILL would orphan them, hence the cgroup
+        # kill below.
+        nit_stop_pid "$pid" 30000
         if [[ -f $d/cg ]]; then
                 cg_destroy "$d/cg" || rc=1
         fi
