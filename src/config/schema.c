@@ -302,29 +302,35 @@ bool field_check_passes(const FieldCheck *c, const char *value) {
                 .count_offset = SCHEMA_COUNT_##TYPE(T, k),      \
         },
 
-#define DEFINE_SCHEMA(T, FIELDS, section, unit)                         \
+#define DEFINE_SCHEMA(T, FIELDS, section, render_, unit_, path_)         \
         static const SchemaField schema_fields_##T[] = { FIELDS(SCHEMA_ROW, T) }; \
         const SchemaStruct schema_##T = {                               \
                 .name = section,                                        \
                 .fields = schema_fields_##T,                            \
                 .n_fields = ELEMENTSOF(schema_fields_##T),              \
                 .size = sizeof(T),                                      \
-                .dropin_unit = unit,                                    \
+                .dropin_unit = SCHEMA_RENDER_##render_ == SCHEMA_RENDER_DROPIN ? unit_ : NULL, \
+                .render = SCHEMA_RENDER_##render_,                      \
+                .unit = unit_,                                          \
+                .path = path_,                                          \
         }
 
-DEFINE_SCHEMA(ConfigDropIn, CONFIG_DROPIN_FIELDS, "drop_ins", NULL);
-DEFINE_SCHEMA(ConfigUnit, CONFIG_UNIT_FIELDS, "units", NULL);
-DEFINE_SCHEMA(ConfigEtcd, CONFIG_ETCD_FIELDS, "etcd", "etcd.service");
-DEFINE_SCHEMA(ConfigEtcd2, CONFIG_ETCD2_FIELDS, "etcd2", "etcd2.service");
-DEFINE_SCHEMA(ConfigFleet, CONFIG_FLEET_FIELDS, "fleet", "fleet.service");
-DEFINE_SCHEMA(ConfigFlannel, CONFIG_FLANNEL_FIELDS, "flannel", NULL);
-DEFINE_SCHEMA(ConfigLocksmith, CONFIG_LOCKSMITH_FIELDS, "locksmith", "locksmithd.service");
-DEFINE_SCHEMA(ConfigUpdate, CONFIG_UPDATE_FIELDS, "update", NULL);
-DEFINE_SCHEMA(ConfigOem, CONFIG_OEM_FIELDS, "oem", NULL);
-DEFINE_SCHEMA(ConfigCoreos, CONFIG_COREOS_FIELDS, "coreos", NULL);
-DEFINE_SCHEMA(ConfigFile, CONFIG_FILE_FIELDS, "write_files", NULL);
-DEFINE_SCHEMA(ConfigUser, CONFIG_USER_FIELDS, "users", NULL);
-DEFINE_SCHEMA(ConfigCloudConfig, CONFIG_CLOUD_CONFIG_FIELDS, "", NULL);
+/* Where each section renders (coreos-cloudinit's system package): the drop-ins
+ * are etcd, etcd2, fleet and locksmith's; flanneld.service reads
+ * options.env; update.conf is update-engine's. */
+DEFINE_SCHEMA(ConfigDropIn, CONFIG_DROPIN_FIELDS, "drop_ins", NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigUnit, CONFIG_UNIT_FIELDS, "units", NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigEtcd, CONFIG_ETCD_FIELDS, "etcd", DROPIN, "etcd.service", NULL);
+DEFINE_SCHEMA(ConfigEtcd2, CONFIG_ETCD2_FIELDS, "etcd2", DROPIN, "etcd2.service", NULL);
+DEFINE_SCHEMA(ConfigFleet, CONFIG_FLEET_FIELDS, "fleet", DROPIN, "fleet.service", NULL);
+DEFINE_SCHEMA(ConfigFlannel, CONFIG_FLANNEL_FIELDS, "flannel", ENV_FILE, "flanneld.service", "/run/flannel/options.env");
+DEFINE_SCHEMA(ConfigLocksmith, CONFIG_LOCKSMITH_FIELDS, "locksmith", DROPIN, "locksmithd.service", NULL);
+DEFINE_SCHEMA(ConfigUpdate, CONFIG_UPDATE_FIELDS, "update", MERGE, "update-engine.service", "/etc/coreos/update.conf");
+DEFINE_SCHEMA(ConfigOem, CONFIG_OEM_FIELDS, "oem", OS_RELEASE, NULL, "/etc/oem-release");
+DEFINE_SCHEMA(ConfigCoreos, CONFIG_COREOS_FIELDS, "coreos", NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigFile, CONFIG_FILE_FIELDS, "write_files", NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigUser, CONFIG_USER_FIELDS, "users", NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigCloudConfig, CONFIG_CLOUD_CONFIG_FIELDS, "", NONE, NULL, NULL);
 
 static bool key_equal(const char *canonical, const char *key, size_t keylen) {
         size_t i = 0;

@@ -275,12 +275,27 @@ typedef struct SchemaField {
         size_t count_offset; /* LIST: of the n_<key> member */
 } SchemaField;
 
+/* What the planner makes of a whole section. */
+typedef enum SchemaRender {
+        SCHEMA_RENDER_NONE,        /* planned field by field (units, users, ...) */
+        SCHEMA_RENDER_DROPIN,      /* Environment= lines of <unit>.d/20-cloudinit.conf */
+        SCHEMA_RENDER_ENV_FILE,    /* KEY=value lines at path, for an EnvironmentFile= */
+        SCHEMA_RENDER_MERGE,       /* KEY=value lines merged into the file at path */
+        SCHEMA_RENDER_OS_RELEASE,  /* os-release(5) lines at path */
+        _SCHEMA_RENDER_MAX,
+        _SCHEMA_RENDER_INVALID = -EINVAL,
+} SchemaRender;
+
 struct SchemaStruct {
         const char *name;          /* section name as users write it ("etcd2") */
         const SchemaField *fields;
         size_t n_fields;
         size_t size;               /* of the model struct */
         const char *dropin_unit;   /* renders to a 20-cloudinit.conf drop-in of this unit */
+        SchemaRender render;
+        const char *unit;          /* the unit that reads what the section renders: a
+                                    * section left out keeps it from being started */
+        const char *path;          /* ENV_FILE, MERGE, OS_RELEASE: the file written */
 };
 
 extern const SchemaStruct schema_ConfigDropIn, schema_ConfigUnit, schema_ConfigEtcd, schema_ConfigEtcd2,

@@ -98,6 +98,8 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
         return 0;
 }
 
+/* In coreos-cloudinit's write order: oem-release, update.conf, /etc/hosts,
+ * options.env; the paths are the schema's. */
 int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         const ConfigCoreos *co = &cc->coreos;
         const char *key = NULL;
@@ -110,16 +112,16 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         if (r < 0)
                 r = planner_issue(P, false, "coreos.oem", "id or version_id contains a control character; not written");
         else if (text)
-                r = planner_add_write(P, "/etc/oem-release", text, strlen(text), 0644, NULL, "coreos.oem", false);
+                r = planner_add_write(P, schema_ConfigOem.path, text, strlen(text), 0644, NULL, "coreos.oem", false);
         if (r < 0)
                 return r;
 
         /* base: what this run already plans, else the node's file, else the
          * image default, else nothing (coreos-cloudinit failed there) */
         _cleanup_(plan_node_done) PlanNode base = {};
-        const PlanFile *planned = plan_find_file(P->plan, "/etc/coreos/update.conf");
+        const PlanFile *planned = plan_find_file(P->plan, schema_ConfigUpdate.path);
         if (!planned) {
-                r = planner_stat(P, "/etc/coreos/update.conf", true, &base);
+                r = planner_stat(P, schema_ConfigUpdate.path, true, &base);
                 if (r >= 0 && base.kind != PLAN_NODE_REGULAR) {
                         plan_node_done(&base);
                         r = planner_stat(P, "/usr/share/coreos/update.conf", true, &base);
@@ -142,7 +144,7 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                                           "invalid value \"%s\" for %s (valid: %s); update.conf not written", v->str, key,
                                           f->check ? f->check->describe : "no control characters");
         } else if (text)
-                r = planner_add_write(P, "/etc/coreos/update.conf", text, strlen(text), 0644, NULL, "coreos.update", false);
+                r = planner_add_write(P, schema_ConfigUpdate.path, text, strlen(text), 0644, NULL, "coreos.update", false);
         if (r < 0)
                 return r;
 
@@ -168,7 +170,7 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                 r = planner_issue(P, false, "coreos.flannel", "%s contains a newline or control character; options.env not written",
                                   key);
         else if (text)
-                r = planner_add_write(P, "/run/flannel/options.env", text, strlen(text), 0644, NULL, "coreos.flannel",
+                r = planner_add_write(P, schema_ConfigFlannel.path, text, strlen(text), 0644, NULL, "coreos.flannel",
                                       strstr(text, "_PASSWORD=") ? SECRET_YES : SECRET_NO);
         return r;
 }

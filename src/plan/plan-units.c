@@ -127,10 +127,10 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
                 return r;
         if (r < 0)
                 return planner_issue(P, false, origin, "value of \"%s\" contains a newline or control character; %s drop-in not written",
-                                     key, s->dropin_unit);
+                                     key, s->unit);
 
-        if (asprintf(&unit_path, "%s/%s", P->runtime_unit_dir, s->dropin_unit) < 0 ||
-            asprintf(&path, "%s/%s.d/20-cloudinit.conf", P->runtime_unit_dir, s->dropin_unit) < 0)
+        if (asprintf(&unit_path, "%s/%s", P->runtime_unit_dir, s->unit) < 0 ||
+            asprintf(&path, "%s/%s.d/20-cloudinit.conf", P->runtime_unit_dir, s->unit) < 0)
                 return -ENOMEM;
 
         bool any_change = false, has_text = text != NULL;
@@ -154,7 +154,7 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
                 .command = _UNIT_COMMAND_INVALID,
                 .changed = any_change || r > 0,
         };
-        pu.name = strdup(s->dropin_unit);
+        pu.name = strdup(s->unit);
         pu.path = TAKE_PTR(unit_path);
         pu.origin = strdup(origin);
         if (!pu.name || !pu.origin) {
@@ -169,9 +169,12 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
 
         if (u->reboot_strategy.set && u->reboot_strategy.len > 0 &&
             field_check_passes(&check_reboot_strategy, u->reboot_strategy.str)) {
+                /* the strategy is locksmith's: its unit is the one the
+                 * locksmith section's drop-in configures */
+                const char *unit = schema_ConfigLocksmith.unit;
                 bool off = streq(u->reboot_strategy.str, "off");
                 _cleanup_free_ char *path = NULL;
-                if (asprintf(&path, "%s/locksmithd.service", P->runtime_unit_dir) < 0)
+                if (asprintf(&path, "%s/%s", P->runtime_unit_dir, unit) < 0)
                         return -ENOMEM;
                 if (off) {
                         r = planner_add_mask(P, path, "coreos.update");
@@ -184,7 +187,7 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
                         .command = off ? UNIT_COMMAND_STOP : UNIT_COMMAND_RESTART,
                         .changed = off && planner_changed(P->plan, path),
                 };
-                pu.name = strdup("locksmithd.service");
+                pu.name = strdup(unit);
                 pu.path = TAKE_PTR(path);
                 pu.origin = strdup("coreos.update");
                 if (!pu.name || !pu.origin) {
@@ -198,9 +201,9 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
 
         if ((u->group.set && u->group.len > 0) || (u->server.set && u->server.len > 0)) {
                 PlanUnit pu = { .command = UNIT_COMMAND_RESTART };
-                pu.name = strdup("update-engine.service");
+                pu.name = strdup(schema_ConfigUpdate.unit);
                 pu.origin = strdup("coreos.update");
-                if (asprintf(&pu.path, "%s/update-engine.service", P->unit_dir) < 0)
+                if (asprintf(&pu.path, "%s/%s", P->unit_dir, schema_ConfigUpdate.unit) < 0)
                         pu.path = NULL;
                 if (!pu.name || !pu.origin || !pu.path) {
                         plan_unit_done(&pu);
@@ -225,18 +228,22 @@ int plan_units(Planner *P, const ConfigCloudConfig *cc) {
                         return r;
         }
 
-        if (!P->in->user_units) {
-                r = plan_service_dropin(P, &schema_ConfigEtcd, &co->etcd, "coreos.etcd");
-                if (r >= 0)
-                        r = plan_service_dropin(P, &schema_ConfigEtcd2, &co->etcd2, "coreos.etcd2");
-                if (r >= 0)
-                        r = plan_service_dropin(P, &schema_ConfigFleet, &co->fleet, "coreos.fleet");
-                if (r >= 0)
-                        r = plan_service_dropin(P, &schema_ConfigLocksmith, &co->locksmith, "coreos.locksmith");
-                if (r >= 0)
-                        r = plan_update_units(P, &co->update);
+        if (P->in->user_units)
+                return 0;
+        /* the sections the schema renders as drop-ins, in its order
+         * (coreos-cloudinit's: etcd, etcd2, fleet, locksmith) */
+        for (size_t i = 0; i < schema_ConfigCoreos.n_fields; i++) {
+                const SchemaField *f = schema_ConfigCoreos.fields + i;
+                char origin[64];
+                if (f->type != FIELD_STRUCT || f->sub->render != SCHEMA_RENDER_DROPIN)
+                        continue;
+                snprintf(origin, sizeof origin, "coreos.%s", f->key);
+                r = plan_service_dropin(P, f->sub, (const char *) co + f->offset, origin);
                 if (r < 0)
                         return r;
         }
+        r = plan_update_units(P, &co->update);
+        if (r < 0)
+                return r;
         return 0;
 }
