@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <stdarg.h>
-#include <time.h>
 
 #include "apply/apply.h"
 #include "apply/discovery.h"
 #include "basic/log.h"
+#include "basic/time-util.h"
 
 static const char * const apply_status_table[_APPLY_STATUS_MAX] = {
         [APPLY_DONE] = "done",
@@ -76,12 +76,6 @@ PlanReader apply_plan_reader(const FsRoot *root, Accounts *accounts) {
                 .owner = accounts_resolve_owner,
                 .userdata = accounts,
         };
-}
-
-static uint64_t now_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
 }
 
 static int apply_hostname(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
@@ -285,7 +279,7 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
                         continue;
                 }
                 if (ctx->deadline_usec > 0) {
-                        uint64_t n = now_usec();
+                        uint64_t n = now_monotonic_usec();
                         /* less than a request's worth left: say so rather than try */
                         if (n + 1000 >= ctx->deadline_usec) {
                                 int q = apply_result_add(res, "discovery", d->url, kind, APPLY_FAILED,
@@ -316,7 +310,7 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
 
 int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret) {
         _cleanup_(apply_result_done) ApplyResult res = {};
-        uint64_t start = now_usec();
+        uint64_t start = now_monotonic_usec();
         int r;
 
         /* the order of coreos-cloudinit: hostname, users, files, units;
@@ -338,7 +332,7 @@ int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret) {
         if (r < 0)
                 return r;
 
-        res.usec = now_usec() - start;
+        res.usec = now_monotonic_usec() - start;
         *ret = res;
         res = (ApplyResult) {};
         return ret->n_failed > 0;

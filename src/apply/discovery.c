@@ -2,13 +2,14 @@
 #include <inttypes.h>
 #include <sys/random.h>
 
-#include <json-c/json.h>
-
 #include "apply/discovery.h"
 #include "basic/buf.h"
+#include "basic/json-util.h"
 #include "basic/log.h"
 #include "basic/sha1.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
+#include "basic/time-util.h"
 #include "net/retry.h"
 
 #define DISCOVERY_TIMEOUT_DEFAULT_USEC (60ULL * 1000ULL * 1000ULL)
@@ -117,17 +118,18 @@ static json_object *parse_json(const char *json) {
 }
 
 int discovery_parse_error_code(const char *json) {
-        json_object *o = parse_json(json), *code;
+        _cleanup_(json_object_putp) json_object *o = parse_json(json);
+        json_object *code;
         int r = -EBADMSG;
 
         if (o && json_object_object_get_ex(o, "errorCode", &code) && json_object_is_type(code, json_type_int))
                 r = json_object_get_int(code);
-        json_object_put(o);
         return r;
 }
 
 int discovery_parse_value(const char *json, char **ret) {
-        json_object *o = parse_json(json), *node, *value;
+        _cleanup_(json_object_putp) json_object *o = parse_json(json);
+        json_object *node, *value;
         int r = -EBADMSG;
 
         if (o && json_object_object_get_ex(o, "node", &node) && json_object_object_get_ex(node, "value", &value) &&
@@ -137,7 +139,6 @@ int discovery_parse_value(const char *json, char **ret) {
                 if (s)
                         *ret = s;
         }
-        json_object_put(o);
         return r;
 }
 
@@ -147,7 +148,8 @@ static int cmp_peer(const void *a, const void *b) {
 }
 
 int discovery_parse_dir(const char *json, DiscoveryPeer **ret, size_t *ret_n) {
-        json_object *o = parse_json(json), *node, *nodes, *dir;
+        _cleanup_(json_object_putp) json_object *o = parse_json(json);
+        json_object *node, *nodes, *dir;
         DiscoveryPeer *peers = NULL;
         size_t n = 0;
         int r = -EBADMSG;
@@ -198,7 +200,6 @@ int discovery_parse_dir(const char *json, DiscoveryPeer **ret, size_t *ret_n) {
         r = 0;
 
 finish:
-        json_object_put(o);
         if (r < 0) {
                 discovery_peers_free(peers, n);
                 return r;
@@ -278,27 +279,14 @@ static char *strjoin3(const char *a, const char *b, const char *c) {
         return buf_steal(&buf, NULL);
 }
 
-static void set_message(DiscoveryResult *r, const char *fmt, ...) _printf_(2, 3);
-static void set_message(DiscoveryResult *r, const char *fmt, ...) {
-        Buf b = {};
-        va_list ap;
-
-        va_start(ap, fmt);
-        int k = buf_vprintf(&b, fmt, ap);
-        va_end(ap);
-        free(r->message);
-        r->message = k < 0 ? NULL : buf_steal(&b, NULL);
-        buf_done(&b);
-}
-
 static void set_request_failure(DiscoveryResult *res, Ctx *c, int r, const char *url) {
         res->ok = false;
         if (r == -ETIMEDOUT) {
                 res->status = DISCOVERY_UNREACHABLE;
-                set_message(res, "%s: %s", url, c->last_error ?: "no answer before the deadline");
+                (void) strprintf_set(&res->message, "%s: %s", url, c->last_error ?: "no answer before the deadline");
         } else {
                 res->status = DISCOVERY_ERROR;
-                set_message(res, "%s: %s", url, !isempty(c->last_error) ? c->last_error : strerror(-r));
+                (void) strprintf_set(&res->message, "%s: %s", url, !isempty(c->last_error) ? c->last_error : strerror(-r));
         }
 }
 
@@ -341,7 +329,7 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
 
         if (isempty(d->name) || isempty(d->peer_addr)) {
                 res->status = DISCOVERY_ERROR;
-                set_message(res, "etcd 0.4 discovery needs the node's name and peer address");
+                (void) strprintf_set(&res->message, "etcd 0.4 discovery needs the node's name and peer address");
                 return 0;
         }
 
@@ -356,13 +344,13 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                         return r;
                 if (r < 0) {
                         res->status = DISCOVERY_BAD_RESPONSE;
-                        set_message(res, "%s is not an etcd discovery endpoint (unexpected answer)", d->url);
+                        (void) strprintf_set(&res->message, "%s is not an etcd discovery endpoint (unexpected answer)", d->url);
                         return 0;
                 }
         } else if (list.status != 404) {
                 /* 404: nobody registered yet, the PUT creates the directory */
                 res->status = DISCOVERY_ERROR;
-                set_message(res, "GET %s: HTTP %ld", d->url, list.status);
+                (void) strprintf_set(&res->message, "GET %s: HTTP %ld", d->url, list.status);
                 return 0;
         }
 
@@ -395,7 +383,7 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                 }
                 if (put.status != 200 && put.status != 201) {
                         res->status = DISCOVERY_ERROR;
-                        set_message(res, "PUT %s: HTTP %ld %s", key_url, put.status, strempty(put.body));
+                        (void) strprintf_set(&res->message, "PUT %s: HTTP %ld %s", key_url, put.status, strempty(put.body));
                         return 0;
                 }
                 res->status = DISCOVERY_REGISTERED;
@@ -434,7 +422,7 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         for (size_t i = 0, k = 0; i < res->n_peers; i++)
                 if (!streq(res->peers[i].key, d->name))
                         (void) buf_printf(&b, "%s%s=%s", k++ ? ", " : ": ", res->peers[i].key, res->peers[i].value);
-        set_message(res, "%s", strempty(b.data));
+        (void) strprintf_set(&res->message, "%s", strempty(b.data));
         return 0;
 }
 
@@ -455,14 +443,14 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         }
         if (sz.status == 404 && discovery_parse_error_code(sz.body) == ETCD_ERROR_KEY_NOT_FOUND) {
                 res->status = DISCOVERY_NO_TOKEN;
-                set_message(res, "discovery token %s does not exist (no _config/size): etcd would fail; "
+                (void) strprintf_set(&res->message, "discovery token %s does not exist (no _config/size): etcd would fail; "
                             "create it with `nodeinit discovery new`", d->url);
                 return 0;
         }
         if (sz.status != 200 || discovery_parse_value(sz.body, &size_value) < 0) {
                 res->status = sz.status == 200 || discovery_parse_error_code(sz.body) < 0 ?
                               DISCOVERY_BAD_RESPONSE : DISCOVERY_ERROR;
-                set_message(res, "GET %s: HTTP %ld: not an etcd v2 discovery endpoint", size_url, sz.status);
+                (void) strprintf_set(&res->message, "GET %s: HTTP %ld: not an etcd v2 discovery endpoint", size_url, sz.status);
                 return 0;
         }
         char *end;
@@ -470,7 +458,7 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         unsigned long size = strtoul(size_value, &end, 10);
         if (errno || *end || end == size_value || size == 0 || size > UINT32_MAX) {
                 res->status = DISCOVERY_BAD_RESPONSE;
-                set_message(res, "discovery token %s has a bad size \"%s\": etcd would fail", d->url, size_value);
+                (void) strprintf_set(&res->message, "discovery token %s has a bad size \"%s\": etcd would fail", d->url, size_value);
                 return 0;
         }
         res->size = (unsigned) size;
@@ -485,7 +473,7 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                 return r;
         if (r < 0) {
                 res->status = DISCOVERY_BAD_RESPONSE;
-                set_message(res, "GET %s: HTTP %ld: not a discovery directory", d->url, list.status);
+                (void) strprintf_set(&res->message, "GET %s: HTTP %ld: not a discovery directory", d->url, list.status);
                 return 0;
         }
 
@@ -519,26 +507,26 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         if (self != SIZE_MAX && self < size) {
                 res->status = DISCOVERY_SELF_REGISTERED;
                 res->ok = true;
-                set_message(res, "this member (%s, %s) is already registered (%zu of %lu): fine when etcd kept its "
+                (void) strprintf_set(&res->message, "this member (%s, %s) is already registered (%zu of %lu): fine when etcd kept its "
                             "data dir (it then skips discovery); a rebuilt node with an empty data dir will be "
                             "refused (duplicate member ID): use a new token", res->member_id,
                             res->peers[self].value, n, size);
         } else if (full) {
                 res->status = DISCOVERY_FULL;
                 res->ok = !streq(fallback, "exit");
-                set_message(res, "cluster full: %zu of %lu members registered (%s), none of them this node: etcd "
+                (void) strprintf_set(&res->message, "cluster full: %zu of %lu members registered (%s), none of them this node: etcd "
                             "will %s (discovery_fallback=%s)", n, size, strempty(members.data),
                             streq(fallback, "exit") ? "exit; generate a new token" : "run as a proxy", fallback);
         } else if (dup != SIZE_MAX) {
                 res->status = DISCOVERY_DUPLICATE;
                 res->ok = false;
-                set_message(res, "member %s=%s is already registered with this node's name or peer URL (%s): a "
+                (void) strprintf_set(&res->message, "member %s=%s is already registered with this node's name or peer URL (%s): a "
                             "stale registration; etcd would fail (duplicate name or peer URL): use a new token",
                             res->peers[dup].key, res->peers[dup].value, strempty(d->name));
         } else {
                 res->status = DISCOVERY_OPEN;
                 res->ok = true;
-                set_message(res, "%zu of %lu members registered%s%s%s; this node will join%s%s", n, size,
+                (void) strprintf_set(&res->message, "%zu of %lu members registered%s%s%s; this node will join%s%s", n, size,
                             n ? " (" : "", n ? members.data : "", n ? ")" : "",
                             res->member_id ? " as member " : "", strempty(res->member_id));
         }
@@ -548,7 +536,7 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
 int discovery_run(HttpClient *http, const PlanDiscovery *d, const DiscoveryOptions *o, DiscoveryResult *ret) {
         _cleanup_(ctx_done) Ctx c = { .http = http };
         DiscoveryResult res = { .kind = d->kind };
-        uint64_t t = now_usec();
+        uint64_t t = now_monotonic_usec();
         int r;
 
         if (isempty(d->url) || !(startswith(d->url, "http://") || startswith(d->url, "https://")))
@@ -582,7 +570,7 @@ int discovery_run(HttpClient *http, const PlanDiscovery *d, const DiscoveryOptio
                 return r;
         }
         res.requests = c.requests;
-        res.usec = now_usec() - t;
+        res.usec = now_monotonic_usec() - t;
         /* the result is a value the report prints: only a debug line here */
         log_debug("discovery %s: %s: %s", url,
                  discovery_status_to_string(res.status), strempty(res.message));

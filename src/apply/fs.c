@@ -7,12 +7,12 @@
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <time.h>
 
 #include "apply/fs.h"
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/strv.h"
+#include "basic/time-util.h"
 
 static const char * const fs_outcome_table[_FS_OUTCOME_MAX] = {
         [FS_WRITTEN] = "written",
@@ -711,18 +711,12 @@ static void fsync_all(const int *fds, int *errors, size_t n) {
                 pthread_join(t[k], NULL);
 }
 
-static uint64_t mono_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
-}
-
 int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
               bool durable, FsResult *results) {
         _cleanup_(batch_done) Batch b = { .root = r };
         _cleanup_free_ Pending *pend = new0(Pending, n);
         int failures = 0;
-        uint64_t t0 = mono_usec(), t1, t2, t3;
+        uint64_t t0 = now_monotonic_usec(), t1, t2, t3;
 
         if (!pend)
                 return -ENOMEM;
@@ -824,7 +818,7 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                         early[ne++] = b.dirs[i].fd;
                         b.dirs[i].synced = true;
                 }
-        t1 = mono_usec();
+        t1 = now_monotonic_usec();
         if (durable) {
                 /* one pool for both lists */
                 _cleanup_free_ int *all = new0(int, nf + ne + 1), *all_errs = new0(int, nf + ne + 1);
@@ -836,7 +830,7 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                 memcpy(errs, all_errs, sizeof(int) * nf);
                 memcpy(early_errs, all_errs + nf, sizeof(int) * ne);
         }
-        t2 = mono_usec();
+        t2 = now_monotonic_usec();
         for (size_t i = 0, k = 0; i < b.n_dirs; i++)
                 if (b.dirs[i].synced && early_errs[k++] < 0) {
                         b.dirs[i].synced = false; /* try again in phase 4 */
@@ -870,7 +864,7 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
         }
 
         /* 4: each directory once */
-        t3 = mono_usec();
+        t3 = now_monotonic_usec();
         size_t nd = 0;
         _cleanup_free_ int *dfds = new0(int, b.n_dirs + 1), *derrs = new0(int, b.n_dirs + 1);
         _cleanup_free_ size_t *dwhich = new(size_t, b.n_dirs + 1);
@@ -895,6 +889,6 @@ int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner,
                 failures += results[i].outcome == FS_FAILED;
         log_debug("fs: %zu entries: prepare %llu us, %zu+%zu fsyncs %llu us, renames %llu us, %zu dir fsyncs %llu us",
                   n, (unsigned long long) (t1 - t0), nf, ne, (unsigned long long) (t2 - t1),
-                  (unsigned long long) (t3 - t2), nd, (unsigned long long) (mono_usec() - t3));
+                  (unsigned long long) (t3 - t2), nd, (unsigned long long) (now_monotonic_usec() - t3));
         return failures;
 }

@@ -3,9 +3,11 @@ noinst_LIBRARIES += %reldir%/libapply.a
 	%reldir%/fs.c %reldir%/fs.h \
 	%reldir%/accounts.c %reldir%/accounts.h \
 	%reldir%/apply.c %reldir%/apply.h
-# systemd.c is the one libsystemd user (dlopen()ed: headers only here).
+# systemd-*.c are the one libsystemd user (dlopen()ed: headers only here).
 %canon_reldir%_libapply_a_SOURCES += \
-	%reldir%/systemd.c %reldir%/systemd.h
+	%reldir%/systemd.h %reldir%/systemd-internal.h \
+	%reldir%/systemd-dl.c %reldir%/systemd-bus.c %reldir%/systemd-job.c \
+	%reldir%/systemd-units.c %reldir%/systemd-script.c %reldir%/systemd-result.c
 %canon_reldir%_libapply_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(YAML_CFLAGS)
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/discovery.c %reldir%/discovery.h

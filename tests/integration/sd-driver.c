@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Test driver for src/apply/systemd.c: what the apply stage does with a plan's
+/* Test driver for src/apply/systemd-*.c: what the apply stage does with a plan's
  * units and scripts, against a real manager, with results as TSV on stdout:
  *   step<TAB>unit<TAB>outcome<TAB>job_result<TAB>error_name<TAB>message
  *

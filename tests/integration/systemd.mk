@@ -1,4 +1,4 @@
-# tests/integration fragment: apply/systemd.c and apply/discovery.c against a
+# tests/integration fragment: apply/systemd-*.c and apply/discovery.c against a
 # real `systemd --user` manager, a real PID-1 systemd (nspawn --volatile=yes)
 # and a real etcd (skip with 77 unless root and the tools exist).
 check_PROGRAMS += tests/integration/sd-driver

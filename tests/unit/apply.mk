@@ -1,5 +1,5 @@
 # tests/unit fragment
-# apply/systemd.c and apply/discovery.c: the parts that need neither a
+# apply/systemd-*.c and apply/discovery.c: the parts that need neither a
 # manager nor a discovery service (the rest is in tests/integration/systemd.mk).
 check_PROGRAMS += tests/unit/test-apply-systemd tests/unit/test-apply-discovery
 TESTS += tests/unit/test-apply-systemd tests/unit/test-apply-discovery

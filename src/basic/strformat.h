@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+#include <stdarg.h>
+
+#include "basic/macro.h"
+
+/* Replaces *p (freed) by a newly formatted string; *p may be one of the
+ * arguments. On -ENOMEM *p is NULL: a message is lost, never stale. */
+int strprintf_set(char **p, const char *fmt, ...) _printf_(2, 3);
+int strvprintf_set(char **p, const char *fmt, va_list ap) _printf_(2, 0);
