@@ -14,5 +14,6 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/passwd.c %reldir%/passwd.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/sha1.c %reldir%/sha1.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/diag.c %reldir%/diag.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/escape.c %reldir%/escape.h %reldir%/json-writer.c %reldir%/json-writer.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/strformat.c %reldir%/strformat.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/json-util.h

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdarg.h>
 
+#include "escape.h"
 #include "log.h"
 
 static int log_max_level = LOG_INFO;
@@ -25,7 +26,12 @@ int log_internal(int level, int error, const char *func, const char *fmt, ...) {
                 va_start(ap, fmt);
                 vsnprintf(msg, sizeof msg, fmt, ap);
                 va_end(ap);
-                fprintf(stderr, "nodeinit: %s\n", msg);
+                /* messages carry values from user-data and metadata: one
+                 * log line per event, whatever bytes they hold */
+                fputs("nodeinit: ", stderr);
+                if (escape_fputs(msg, stderr, false) < 0)
+                        fputs("(message not shown: out of memory)", stderr);
+                fputc('\n', stderr);
         }
         return e > 0 ? -e : -EIO;
 }

@@ -23,3 +23,4 @@ install-exec-hook:
 uninstall-hook:
 	rm -f $(DESTDIR)$(bindir)/coreos-cloudinit
 nodeinit_SOURCES += %reldir%/verb-discovery.c
+nodeinit_SOURCES += %reldir%/inputs.c %reldir%/inputs.h

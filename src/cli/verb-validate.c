@@ -2,10 +2,9 @@
 #include <fcntl.h>
 #include <getopt.h>
 
-#include "basic/compress.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
-#include "config/model.h"
+#include "cli/inputs.h"
 #include "report/validate.h"
 #include "cli/source-args.h"
 #include "userdata/userdata.h"
@@ -16,106 +15,19 @@ typedef enum OutputFormat {
         OUTPUT_JSON,
 } OutputFormat;
 
-static int validate_cloud_config(const char *text, size_t len, unsigned line_offset, DiagList *diags) {
-        _cleanup_(diag_list_done) DiagList local = {};
-        CloudConfig c = {};
-
-        int r = cloud_config_parse(text, len, &c, &local);
-        if (r == -ENOMEM)
-                return r;
-        if (r >= 0)
-                cloud_config_done(&c);
-        return diag_list_merge(diags, &local, line_offset);
-}
-
-static int validate_multipart(const char *data, size_t size, ValidateResult *res) {
-        _cleanup_(userdata_done) UserData ud = {};
-        int r;
-
-        r = userdata_decode(data, size, &ud, &res->diags);
-        if (r == -ENOMEM)
-                return r;
-        if (r < 0)
-                return 0; /* the decoder said what is wrong */
-
-        for (size_t i = 0; i < ud.n_parts; i++) {
-                const UserDataPart *p = ud.parts + i;
-                if (p->kind == USER_DATA_UNKNOWN) {
-                        r = diag_add(&res->diags, DIAG_ERROR, p->part_line, 0,
-                                     "MIME part %zu (%s) is neither a cloud-config nor a script", i + 1,
-                                     strna(p->content_type));
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                if (p->kind != USER_DATA_CLOUD_CONFIG)
-                        continue;
-
-                if (p->verbatim) {
-                        r = validate_cloud_config(p->content, p->size, p->line_offset, &res->diags);
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-
-                /* An encoded part has no lines in the file: name the part. */
-                _cleanup_(diag_list_done) DiagList part = {};
-                r = validate_cloud_config(p->content, p->size, 0, &part);
-                if (r < 0)
-                        return r;
-                for (size_t j = 0; j < part.n; j++) {
-                        const Diag *d = part.items + j;
-                        r = diag_add(&res->diags, d->kind, p->part_line, 0,
-                                     "in encoded MIME part %zu, at its line %u, column %u: %s", i + 1, d->line,
-                                     d->column, d->message);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        diag_list_sort(&res->diags);
-        return 0;
-}
-
-/* Classifies and validates one input, in coreos-cloudinit's order: empty,
- * script, Ignition, cloud-config (and, beyond it, MIME multipart). */
+/* Validates one input on the path apply takes (cli/inputs.h): same
+ * decoding, same limits, same diagnostics. */
 static int validate_data(const char *data, size_t size, ValidateResult *res) {
-        _cleanup_free_ char *unzipped = NULL;
+        _cleanup_(inputs_done) Inputs in = {};
+        InputsOptions o = {};
         int r;
 
-        if (is_gzip(data, size)) {
-                size_t n;
-                r = gunzip_buffer(data, size, USERDATA_MAX_DECOMPRESSED, &unzipped, &n);
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0) {
-                        res->what = "gzip data";
-                        return diag_add(&res->diags, DIAG_ERROR, 0, 0, "%s",
-                                        r == -EFBIG ? "gzip user-data decompresses to more than the size limit"
-                                                    : "gzip user-data is corrupt or truncated");
-                }
-                data = unzipped;
-                size = n;
-        }
-
-        switch (userdata_classify(data, size)) {
-        case USER_DATA_EMPTY:
-                res->what = "(empty user-data)";
-                return 0;
-        case USER_DATA_SCRIPT:
-                res->what = "(#! script, not validated)";
-                return 0;
-        case USER_DATA_IGNITION:
-                res->what = "(Ignition config, not validated: nodeinit does not apply Ignition)";
-                return 0;
-        case USER_DATA_CLOUD_CONFIG:
-                res->what = "cloud-config";
-                return validate_cloud_config(data, size, 0, &res->diags);
-        case USER_DATA_MULTIPART:
-                res->what = "MIME multipart user-data";
-                return validate_multipart(data, size, res);
-        default:
-                return diag_add(&res->diags, DIAG_ERROR, 1, 1, "must be \"#cloud-config\" or begin with \"#!\"");
-        }
+        r = inputs_read(data, size, &o, &in, &res->diags);
+        if (r < 0)
+                return r;
+        res->what = in.what;
+        memcpy(res->hidden, in.hidden, sizeof res->hidden);
+        return 0;
 }
 
 static int validate_path(const char *path, ValidateResult *res) {
@@ -154,12 +66,6 @@ static void help(void) {
                "  --strict            warnings make a file fail too\n"
                "  -h --help           show this help\n\n"
                "Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or unreadable file.\n");
-}
-
-static void results_free(ValidateResult *r, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                validate_result_done(r + i);
-        free(r);
 }
 
 int verb_validate(int argc, char *argv[]) {
@@ -201,30 +107,25 @@ int verb_validate(int argc, char *argv[]) {
                 return 2;
         }
 
-        size_t n = (size_t) (argc - optind);
-        ValidateResult *results = new0(ValidateResult, n);
-        if (!results)
-                return log_error_errno(-ENOMEM, "Out of memory."), 2;
-
+        /* each input is reported and freed before the next is read */
+        ValidateReport rep;
         bool unreadable = false, failed = false;
-        for (size_t i = 0; i < n; i++) {
-                int r = validate_path(argv[optind + (int) i], results + i);
+        report_validate_begin(&rep, stdout, format == OUTPUT_JSON, strict);
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(validate_result_done) ValidateResult res = {};
+                int r = validate_path(argv[i], &res);
                 if (r < 0) {
-                        log_error_errno(r, "Failed to validate %s: %m", argv[optind + (int) i]);
-                        results_free(results, n);
-                        return 2;
+                        (void) report_validate_end(&rep);
+                        return log_error_errno(r, "Failed to validate %s: %m", argv[i]), 2;
                 }
-                unreadable = unreadable || results[i].unreadable;
-                failed = failed || validate_result_failed(results + i, strict);
+                unreadable = unreadable || res.unreadable;
+                failed = failed || validate_result_failed(&res, strict);
+                if (report_validate_add(&rep, &res) < 0)
+                        break;
         }
+        if (report_validate_end(&rep) < 0)
+                return log_error("Cannot write the report."), 2;
 
-        if (format == OUTPUT_JSON)
-                report_validate_json(stdout, results, n, strict);
-        else
-                report_validate_text(stdout, results, n, strict);
-        fflush(stdout);
-
-        results_free(results, n);
         return unreadable ? 2 : failed ? 1 : 0;
 }
 

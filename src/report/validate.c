@@ -1,108 +1,121 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <time.h>
 
-#include <json-c/json.h>
-
+#include "basic/escape.h"
 #include "report/validate.h"
 
 void validate_result_done(ValidateResult *r) {
         free(r->path);
         diag_list_done(&r->diags);
+        *r = (ValidateResult) {};
+}
+
+size_t validate_result_count(const ValidateResult *r, DiagKind kind) {
+        return diag_list_count(&r->diags, kind) + r->hidden[kind];
 }
 
 bool validate_result_failed(const ValidateResult *r, bool strict) {
-        return r->unreadable || diag_list_count(&r->diags, DIAG_ERROR) > 0 ||
-                (strict && diag_list_count(&r->diags, DIAG_WARNING) > 0);
+        return r->unreadable || validate_result_count(r, DIAG_ERROR) > 0 ||
+                (strict && validate_result_count(r, DIAG_WARNING) > 0);
 }
 
 static const char *display_path(const char *path) {
         return streq(path, "-") ? "<stdin>" : path;
 }
 
-static void count_phrase(FILE *f, size_t n, const char *what, bool *first) {
+static size_t hidden_total(const ValidateResult *r) {
+        size_t n = 0;
+        for (DiagKind k = 0; k < _DIAG_KIND_MAX; k++)
+                n += r->hidden[k];
+        return n;
+}
+
+static void count_phrase(Buf *b, size_t n, const char *what) {
         if (n == 0)
                 return;
-        fprintf(f, "%s%zu %s%s", *first ? "" : ", ", n, what, n == 1 ? "" : "s");
-        *first = false;
+        (void) buf_printf(b, "%s%zu %s%s", b->len > 0 ? ", " : "", n, what, n == 1 ? "" : "s");
 }
 
-void report_validate_text(FILE *f, const ValidateResult *results, size_t n, bool strict) {
-        for (size_t i = 0; i < n; i++) {
-                const ValidateResult *r = results + i;
-                const char *p = display_path(r->path);
+void report_validate_begin(ValidateReport *rep, FILE *f, bool json, bool strict) {
+        *rep = (ValidateReport) { .f = f, .json = json, .strict = strict, .w = { .f = f } };
+        if (json)
+                json_writer_array_begin(&rep->w, NULL);
+}
 
-                for (size_t j = 0; j < r->diags.n; j++) {
-                        const Diag *d = r->diags.items + j;
-                        if (d->line > 0 && d->column > 0)
-                                fprintf(f, "%s:%u:%u: %s: %s\n", p, d->line, d->column,
-                                        diag_kind_to_string(d->kind), d->message);
-                        else if (d->line > 0)
-                                fprintf(f, "%s:%u: %s: %s\n", p, d->line, diag_kind_to_string(d->kind), d->message);
-                        else
-                                fprintf(f, "%s: %s: %s\n", p, diag_kind_to_string(d->kind), d->message);
-                }
+static int add_text(ValidateReport *rep, const ValidateResult *r) {
+        const char *p = display_path(r->path);
+        FILE *f = rep->f;
 
-                size_t errors = diag_list_count(&r->diags, DIAG_ERROR),
-                       warnings = diag_list_count(&r->diags, DIAG_WARNING),
-                       infos = diag_list_count(&r->diags, DIAG_INFO);
-                bool failed = validate_result_failed(r, strict), first = true;
+        for (size_t j = 0; j < r->diags.n; j++) {
+                const Diag *d = r->diags.items + j;
+                const char *kind = diag_kind_to_string(d->kind);
+                int q;
 
-                fprintf(f, "%s: %s%s", p, failed ? "invalid" : "valid", r->what ? " " : "");
-                if (r->what)
-                        fprintf(f, "%s", r->what);
-                if (errors + warnings + infos > 0) {
-                        fputs(" (", f);
-                        count_phrase(f, errors, "error", &first);
-                        count_phrase(f, warnings, "warning", &first);
-                        count_phrase(f, infos, "info", &first);
-                        fputs(failed && errors == 0 && strict ? "; warnings fail with --strict)" : ")", f);
-                }
-                fputc('\n', f);
+                if (d->line > 0 && d->column > 0)
+                        q = escape_fprintf(f, "%s:%u:%u: %s: %s\n", p, d->line, d->column, kind, d->message);
+                else if (d->line > 0)
+                        q = escape_fprintf(f, "%s:%u: %s: %s\n", p, d->line, kind, d->message);
+                else
+                        q = escape_fprintf(f, "%s: %s: %s\n", p, kind, d->message);
+                if (q < 0)
+                        return q;
         }
+        if (hidden_total(r) > 0)
+                escape_fprintf(f, "%s: info: %zu more diagnostics not shown\n", p, hidden_total(r));
+
+        _cleanup_(buf_done) Buf counts = {};
+        size_t errors = validate_result_count(r, DIAG_ERROR), warnings = validate_result_count(r, DIAG_WARNING);
+        bool failed = validate_result_failed(r, rep->strict);
+
+        count_phrase(&counts, errors, "error");
+        count_phrase(&counts, warnings, "warning");
+        count_phrase(&counts, validate_result_count(r, DIAG_INFO), "info");
+        return escape_fprintf(f, "%s: %s%s%s%s%s%s\n", p, failed ? "invalid" : "valid", r->what ? " " : "",
+                              strempty(r->what), counts.len > 0 ? " (" : "", strempty(counts.data),
+                              counts.len == 0 ? "" : failed && errors == 0 && rep->strict ? "; warnings fail with --strict)" : ")");
 }
 
-static void json_object_putp(json_object **o) {
-        if (*o)
-                json_object_put(*o);
-}
+static void add_json(ValidateReport *rep, const ValidateResult *r) {
+        JsonWriter *w = &rep->w;
 
-int report_validate_json(FILE *f, const ValidateResult *results, size_t n, bool strict) {
-        _cleanup_(json_object_putp) json_object *array = json_object_new_array();
-        if (!array)
-                return -ENOMEM;
-
-        for (size_t i = 0; i < n; i++) {
-                const ValidateResult *r = results + i;
-                json_object *o = json_object_new_object(), *entries = json_object_new_array();
-                if (!o || !entries || json_object_array_add(array, o) < 0) {
-                        json_object_put(o);
-                        json_object_put(entries);
-                        return -ENOMEM;
-                }
-
-                json_object_object_add(o, "path", json_object_new_string(r->path));
-                json_object_object_add(o, "valid", json_object_new_boolean(!validate_result_failed(r, strict)));
-                if (r->what)
-                        json_object_object_add(o, "type", json_object_new_string(r->what));
-                json_object_object_add(o, "entries", entries);
-
-                for (size_t j = 0; j < r->diags.n; j++) {
-                        const Diag *d = r->diags.items + j;
-                        json_object *e = json_object_new_object();
-                        if (!e || json_object_array_add(entries, e) < 0) {
-                                json_object_put(e);
-                                return -ENOMEM;
-                        }
-                        json_object_object_add(e, "kind", json_object_new_string(diag_kind_to_string(d->kind)));
-                        json_object_object_add(e, "line", json_object_new_int((int) d->line));
-                        json_object_object_add(e, "column", json_object_new_int((int) d->column));
-                        json_object_object_add(e, "message", json_object_new_string(d->message));
-                }
+        json_writer_object_begin(w, NULL);
+        json_writer_string(w, "path", r->path);
+        json_writer_bool(w, "valid", !validate_result_failed(r, rep->strict));
+        if (r->what)
+                json_writer_string(w, "type", r->what);
+        json_writer_array_begin(w, "entries");
+        for (size_t j = 0; j < r->diags.n; j++) {
+                const Diag *d = r->diags.items + j;
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "kind", diag_kind_to_string(d->kind));
+                json_writer_int(w, "line", d->line);
+                json_writer_int(w, "column", d->column);
+                json_writer_string(w, "message", d->message);
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
+        /* entries past the cap are counted, not listed */
+        json_writer_int(w, "errors", (int64_t) validate_result_count(r, DIAG_ERROR));
+        json_writer_int(w, "warnings", (int64_t) validate_result_count(r, DIAG_WARNING));
+        json_writer_int(w, "infos", (int64_t) validate_result_count(r, DIAG_INFO));
+        json_writer_int(w, "entries_not_shown", (int64_t) hidden_total(r));
+        json_writer_object_end(w);
+}
 
-        fputs(json_object_to_json_string_ext(array, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE), f);
-        fputc('\n', f);
-        return 0;
+int report_validate_add(ValidateReport *rep, const ValidateResult *r) {
+        if (rep->json) {
+                add_json(rep, r);
+                return rep->w.error;
+        }
+        return add_text(rep, r);
+}
+
+int report_validate_end(ValidateReport *rep) {
+        if (rep->json) {
+                json_writer_array_end(&rep->w);
+                return json_writer_finish(&rep->w);
+        }
+        return fflush(rep->f) != 0 || ferror(rep->f) ? -EIO : 0;
 }
 
 void report_validate_compat(FILE *f, const ValidateResult *r) {
@@ -114,6 +127,7 @@ void report_validate_compat(FILE *f, const ValidateResult *r) {
 
         for (size_t j = 0; j < r->diags.n; j++) {
                 const Diag *d = r->diags.items + j;
-                fprintf(f, "%s line %u: %s: %s\n", stamp, d->line, diag_kind_to_string(d->kind), d->message);
+                (void) escape_fprintf(f, "%s line %u: %s: %s\n", stamp, d->line, diag_kind_to_string(d->kind),
+                                      d->message);
         }
 }
