@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <linux/openat2.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -29,6 +30,8 @@ const char *fs_outcome_to_string(FsOutcome o) {
 
 #define DIR_CACHE_MAX 64
 
+#define FS_WHAT_UNTRUSTED_LINK "refusing to follow a symlink in a directory owned by another user"
+
 /* Read-side lookups resolve the same few directories again and again (the
  * planner stats every file it may merge into): keep their O_PATH fds. Only
  * directories that exist are kept; the write batch resolves on its own. */
@@ -48,27 +51,57 @@ static void dir_cache_free(FsDirCache *c) {
         free(c);
 }
 
+/* As systemd does for its own tools: a select()-era soft limit of 1024
+ * protects nothing here, the hard limit is what the admin set. */
+static void rlimit_nofile_raise(void) {
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+                return;
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                log_debug("Cannot raise RLIMIT_NOFILE to %llu: %s", (unsigned long long) rl.rlim_max,
+                          strerror(errno));
+}
+
+/* Descriptors one batch chunk, or the directory cache, may hold: a quarter
+ * of the soft limit each, so that both together with whatever the caller
+ * holds stay well below it. */
+static size_t fd_budget(void) {
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+                return 256;
+        return MIN(MAX((size_t) rl.rlim_cur / 4, (size_t) 4), (size_t) 1024);
+}
+
 int fs_root_open(const char *path, FsRoot *ret) {
         _cleanup_free_ char *canon = realpath(path ?: "/", NULL);
         if (!canon)
                 return -errno;
 
-        int fd = open(canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        rlimit_nofile_raise();
+
+        _cleanup_close_ int fd = open(canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
+                return -errno;
+        struct stat st;
+        if (fstat(fd, &st) < 0)
                 return -errno;
 
         FsDirCache *cache = new0(FsDirCache, 1);
-        if (!cache) {
-                safe_close(fd);
+        if (!cache)
                 return -ENOMEM;
-        }
         *ret = (FsRoot) {
-                .fd = fd,
+                .fd = TAKE_FD(fd),
                 .dirs = cache,
                 .path = TAKE_PTR(canon),
                 .host = !path || streq(path, "/"),
-                /* a test hook: exercise the resolver used on kernels < 5.6 */
+                /* A test hook (documented in nodeinit(1)): exercise the
+                 * resolver used on kernels < 5.6 */
                 .no_openat2 = !isempty(getenv("NODEINIT_NO_OPENAT2")),
+                .owner = st.st_uid,
+                .dir_cache_max = MIN((size_t) DIR_CACHE_MAX, fd_budget()),
         };
         return 0;
 }
@@ -85,10 +118,21 @@ void fs_root_done(FsRoot *r) {
 #define MAX_SYMLINKS 40
 #define MAX_DEPTH 256
 
+/* A directory whose symlinks root may follow: made by root, by us, or by
+ * whoever owns the whole tree. */
+static bool dir_trusted(const FsRoot *r, int dfd) {
+        struct stat st;
+
+        if (fstat(dfd, &st) < 0)
+                return false;
+        return st.st_uid == 0 || st.st_uid == geteuid() || st.st_uid == r->owner;
+}
+
 /* Walks path from the root one component at a time: every component is
  * opened with O_NOFOLLOW, a symlink is read and its target spliced into the
  * rest of the path (an absolute target restarts at the root), ".." never
- * climbs above the root. */
+ * climbs above the root. A symlink in a directory that is not trusted is
+ * refused (-ELOOP). */
 static int open_fallback(const FsRoot *r, const char *path, int flags, mode_t mode) {
         int stack[MAX_DEPTH];
         size_t depth = 0;
@@ -143,6 +187,10 @@ static int open_fallback(const FsRoot *r, const char *path, int flags, mode_t mo
 
                 if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
                         char target[PATH_MAX];
+                        if (!dir_trusted(r, top)) {
+                                ret = -ELOOP;
+                                break;
+                        }
                         if (++links > MAX_SYMLINKS) {
                                 ret = -ELOOP;
                                 break;
@@ -198,7 +246,9 @@ int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode) {
                 struct open_how how = {
                         .flags = (uint64_t) (flags | O_CLOEXEC),
                         .mode = (flags & O_CREAT) ? mode : 0,
-                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+                        /* no symlink at all: nothing to decide; else the
+                         * walker decides which links may be followed */
+                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
                 };
                 const char *rel = path + strspn(path, "/");
                 long fd;
@@ -211,7 +261,8 @@ int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode) {
                 }
                 if (fd >= 0)
                         return (int) fd;
-                if (errno != ENOSYS && errno != EPERM) /* EPERM: seccomp filters of old runtimes */
+                /* EPERM: seccomp filters of old runtimes */
+                if (errno != ENOSYS && errno != EPERM && errno != ELOOP)
                         return -errno;
         }
         return open_fallback(r, path, flags, mode);
@@ -268,6 +319,13 @@ static int read_fd(int fd, size_t max, char **ret, size_t *ret_size) {
 
 static int fs_stat_node_at(int dfd, const char *base, bool want_content, PlanNode *ret);
 
+/* Is dfd/name a symlink to /dev/null (a mask, as systemctl mask makes)? */
+static bool is_null_link(int dfd, const char *name) {
+        char t[sizeof "/dev/null"];
+        ssize_t l = readlinkat(dfd, name, t, sizeof t);
+        return l == (ssize_t) strlen("/dev/null") && memcmp(t, "/dev/null", (size_t) l) == 0;
+}
+
 int fs_stat_node(const FsRoot *r, const char *path, bool want_content, PlanNode *ret) {
         _cleanup_free_ char *dir = NULL;
         const char *base;
@@ -291,7 +349,7 @@ int fs_stat_node(const FsRoot *r, const char *path, bool want_content, PlanNode 
                         return 0;
                 if (dfd < 0)
                         return dfd;
-                if (c && c->n < DIR_CACHE_MAX) {
+                if (c && c->n < r->dir_cache_max) {
                         c->path[c->n] = TAKE_PTR(dir);
                         c->fd[c->n++] = dfd;
                 } else {
@@ -313,11 +371,9 @@ static int fs_stat_node_at(int dfd, const char *base, bool want_content, PlanNod
         ret->mode = st.st_mode & 07777;
         ret->uid = st.st_uid;
         ret->gid = st.st_gid;
-        if (S_ISLNK(st.st_mode)) {
-                char t[16];
-                ssize_t l = readlinkat(dfd, base, t, sizeof t - 1);
-                ret->kind = l == 9 && memcmp(t, "/dev/null", 9) == 0 ? PLAN_NODE_NULL : PLAN_NODE_OTHER;
-        } else if (S_ISCHR(st.st_mode))
+        if (S_ISLNK(st.st_mode))
+                ret->kind = is_null_link(dfd, base) ? PLAN_NODE_NULL : PLAN_NODE_OTHER;
+        else if (S_ISCHR(st.st_mode))
                 ret->kind = PLAN_NODE_NULL;
         else if (S_ISDIR(st.st_mode))
                 ret->kind = PLAN_NODE_DIRECTORY;
@@ -580,17 +636,13 @@ static void prepare_write(Batch *b, const PlanFile *f, DirEntry *d, Pending *p, 
 
 static void prepare_mask(const PlanFile *f, DirEntry *d, Pending *p, FsResult *res) {
         struct stat st;
-        char t[16];
 
         (void) f;
         (void) unlinkat(d->fd, p->tmp, 0);
         if (fstatat(d->fd, p->base, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
-                if (S_ISLNK(st.st_mode)) {
-                        ssize_t l = readlinkat(d->fd, p->base, t, sizeof t - 1);
-                        if (l == 9 && memcmp(t, "/dev/null", 9) == 0) {
-                                res->outcome = FS_UNCHANGED;
-                                return;
-                        }
+                if (S_ISLNK(st.st_mode) && is_null_link(d->fd, p->base)) {
+                        res->outcome = FS_UNCHANGED;
+                        return;
                 }
                 if (S_ISDIR(st.st_mode)) {
                         fail(res, -EISDIR, "masking a directory");
@@ -615,12 +667,8 @@ static void prepare_unmask(DirEntry *d, Pending *p, FsResult *res) {
                         fail(res, -errno, "checking the mask");
                 return;
         }
-        bool is_mask = (S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode);
-        if (S_ISLNK(st.st_mode)) {
-                char t[16];
-                ssize_t l = readlinkat(d->fd, p->base, t, sizeof t - 1);
-                is_mask = l == 9 && memcmp(t, "/dev/null", 9) == 0;
-        }
+        bool is_mask = S_ISLNK(st.st_mode) ? is_null_link(d->fd, p->base) :
+                       (S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode);
         if (!is_mask) {
                 *res = (FsResult) { .outcome = FS_UNCHANGED, .what = "not a mask, left alone" };
                 return;
@@ -632,15 +680,19 @@ static void prepare_unmask(DirEntry *d, Pending *p, FsResult *res) {
 /* A directory appears with its owner and mode already set: made under a
  * temp name, chowned, then renamed into place - a run killed half-way
  * never leaves a root-owned ~/.ssh that later runs would keep. */
-static void make_dir(const PlanFile *f, DirEntry *d, const char *base, const char *tmp, uid_t uid, gid_t gid,
-                     FsResult *res) {
+static void make_dir(const Batch *b, const PlanFile *f, DirEntry *d, const char *base, const char *tmp, uid_t uid,
+                     gid_t gid, FsResult *res) {
         struct stat st;
 
         (void) unlinkat(d->fd, tmp, AT_REMOVEDIR); /* empty leftover of a killed run */
         /* never follow a link here: fstatat() would resolve it outside
          * the root; files below it are resolved inside the root anyway */
         if (fstatat(d->fd, base, &st, AT_SYMLINK_NOFOLLOW) >= 0) {
-                if (S_ISLNK(st.st_mode))
+                if (S_ISLNK(st.st_mode) && !dir_trusted(b->root, d->fd))
+                        /* ~bob/.ssh -> /etc/x: what goes below it would
+                         * land where bob chose */
+                        fail(res, -ELOOP, FS_WHAT_UNTRUSTED_LINK);
+                else if (S_ISLNK(st.st_mode))
                         *res = (FsResult) { .outcome = FS_UNCHANGED, .what = "a symlink, left alone" };
                 else if (!S_ISDIR(st.st_mode))
                         fail(res, -ENOTDIR, "creating the directory");
@@ -711,184 +763,214 @@ static void fsync_all(const int *fds, int *errors, size_t n) {
                 pthread_join(t[k], NULL);
 }
 
-int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
-              bool durable, FsResult *results) {
-        _cleanup_(batch_done) Batch b = { .root = r };
-        _cleanup_free_ Pending *pend = new0(Pending, n);
-        int failures = 0;
-        uint64_t t0 = now_monotonic_usec(), t1, t2, t3;
+/* Phase 1 for one entry: its temp written (mode and owner set), or its
+ * directory made. Failures are the entry's own; nothing here stops the
+ * batch. */
+static void prepare_entry(Batch *b, const PlanFile *f, Pending *p, FsResult *res, FsOwnerFn owner,
+                          void *owner_userdata) {
+        _cleanup_free_ char *dir = NULL;
+        DirEntry *d;
+        uid_t uid = 0;
+        gid_t gid = 0;
+        int q;
 
-        if (!pend)
-                return -ENOMEM;
+        q = split_path(f->path, &dir, &p->base);
+        if (q < 0) {
+                fail(res, q, "checking the path");
+                return;
+        }
+        /* before any directory is made: a file for a user that could
+         * not be created must not leave root-owned parents behind
+         * (useradd would then not take the home directory) */
+        if (f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) {
+                uid = geteuid();
+                gid = getegid();
+                q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : f->owner ? -ENOENT : 0;
+                if (q == -ENOENT) {
+                        fail(res, q, "the owner is not in the root's /etc/passwd or /etc/group");
+                        return;
+                }
+                if (q < 0) {
+                        fail(res, q, "resolving the owner");
+                        return;
+                }
+        }
+        if (f->action == PLAN_FILE_UNMASK) {
+                _cleanup_close_ int dfd = fs_open(b->root, dir, O_PATH | O_DIRECTORY, 0);
+                if (dfd == -ENOENT) {
+                        res->outcome = FS_UNCHANGED;
+                        return;
+                }
+        }
+        q = batch_dir(b, dir, &d);
+        if (q < 0) {
+                fail(res, q, q == -ELOOP ? FS_WHAT_UNTRUSTED_LINK : "creating the parent directory");
+                return;
+        }
+        p->dir = (int) (d - b->dirs);
+        temp_name(p->base, p->tmp, sizeof p->tmp);
 
-        /* 1: temps written, modes and owners set, directories made */
-        for (size_t i = 0; i < n; i++) {
-                const PlanFile *f = files + i;
-                FsResult *res = results + i;
+        switch (f->action) {
+        case PLAN_FILE_WRITE:
+                prepare_write(b, f, d, p, uid, gid, res);
+                break;
+        case PLAN_FILE_MASK:
+                prepare_mask(f, d, p, res);
+                break;
+        case PLAN_FILE_UNMASK:
+                prepare_unmask(d, p, res);
+                break;
+        case PLAN_FILE_DIR:
+                make_dir(b, f, d, p->base, p->tmp, uid, gid, res);
+                break;
+        default:
+                fail(res, -EINVAL, "unknown action");
+        }
+}
+
+/* Gives up the temps of pend[0..m) that are not renamed yet: closed and
+ * unlinked, so that no error path leaves one behind. */
+static void chunk_abort(Batch *b, Pending *pend, size_t m) {
+        for (size_t i = 0; i < m; i++) {
                 Pending *p = pend + i;
-                _cleanup_free_ char *dir = NULL;
-                DirEntry *d;
-                uid_t uid = 0;
-                gid_t gid = 0;
-                int q;
-
-                *res = (FsResult) {};
-                *p = (Pending) { .fd = -EBADF, .dir = -1 };
-
-                q = split_path(f->path, &dir, &p->base);
-                if (q < 0) {
-                        fail(res, q, "checking the path");
-                        continue;
-                }
-                /* before any directory is made: a file for a user that could
-                 * not be created must not leave root-owned parents behind
-                 * (useradd would then not take the home directory) */
-                if (f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) {
-                        uid = geteuid();
-                        gid = getegid();
-                        q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : f->owner ? -ENOENT : 0;
-                        if (q < 0) {
-                                fail(res, q, q == -ENOENT ? "resolving the owner (not in the root's /etc/passwd or /etc/group)"
-                                                          : "resolving the owner");
-                                continue;
-                        }
-                }
-                if (f->action == PLAN_FILE_UNMASK) {
-                        _cleanup_close_ int dfd = fs_open(r, dir, O_PATH | O_DIRECTORY, 0);
-                        if (dfd == -ENOENT) {
-                                res->outcome = FS_UNCHANGED;
-                                continue;
-                        }
-                }
-                q = batch_dir(&b, dir, &d);
-                if (q < 0) {
-                        fail(res, q, "creating the parent directory");
-                        continue;
-                }
-                p->dir = (int) (d - b.dirs);
-                temp_name(p->base, p->tmp, sizeof p->tmp);
-
-
-                switch (f->action) {
-                case PLAN_FILE_WRITE:
-                        prepare_write(&b, f, d, p, uid, gid, res);
-                        break;
-                case PLAN_FILE_MASK:
-                        prepare_mask(f, d, p, res);
-                        break;
-                case PLAN_FILE_UNMASK:
-                        prepare_unmask(d, p, res);
-                        break;
-                case PLAN_FILE_DIR:
-                        make_dir(f, d, p->base, p->tmp, uid, gid, res);
-                        break;
-                default:
-                        fail(res, -EINVAL, "unknown action");
-                }
+                p->fd = safe_close(p->fd);
+                if (p->rename && p->dir >= 0)
+                        (void) unlinkat(b->dirs[p->dir].fd, p->tmp, 0);
+                p->rename = p->unlink = false;
         }
+}
 
-        /* 2: data on disk before any name points at it */
-        _cleanup_free_ int *fds = new0(int, n + 1), *errs = new0(int, n + 1);
-        _cleanup_free_ size_t *which = new(size_t, n + 1);
+/* Phases 2-4 for the m prepared entries of one chunk. */
+static int commit_chunk(Batch *b, Pending *pend, FsResult *results, size_t m, bool durable) {
+        size_t nd = b->n_dirs;
+        /* everything allocated before the first rename: an allocation
+         * failure leaves the tree as it was, temps removed */
+        _cleanup_free_ int *fds = new0(int, m + nd + 1), *errs = new0(int, m + nd + 1);
+        _cleanup_free_ size_t *which = new(size_t, m + nd + 1);
+        uint64_t t0 = now_monotonic_usec(), t1, t2;
+
         if (!fds || !errs || !which) {
-                for (size_t i = 0; i < n; i++)
-                        if (pend[i].fd >= 0) {
-                                pend[i].fd = safe_close(pend[i].fd);
-                                (void) unlinkat(b.dirs[pend[i].dir].fd, pend[i].tmp, 0);
-                        }
+                chunk_abort(b, pend, m);
                 return -ENOMEM;
         }
+
+        /* 2: data on disk before any name points at it. Directories only
+         * made here (no rename will touch them) are synced in the same
+         * parallel pass: one fewer round of commits. */
+        for (size_t i = 0; i < m; i++)
+                if (pend[i].dir >= 0 && (pend[i].rename || pend[i].unlink))
+                        b->dirs[pend[i].dir].renames = true;
         size_t nf = 0;
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < m; i++)
                 if (pend[i].fd >= 0) {
                         which[nf] = i;
                         fds[nf++] = pend[i].fd;
                 }
-        /* directories only made here (no rename will touch them) are synced
-         * now, in the same parallel pass: one fewer round of commits */
-        _cleanup_free_ int *early = new0(int, b.n_dirs + 1), *early_errs = new0(int, b.n_dirs + 1);
-        if (!early || !early_errs)
-                return -ENOMEM;
-        for (size_t i = 0; i < n; i++)
-                if (pend[i].dir >= 0 && (pend[i].rename || pend[i].unlink))
-                        b.dirs[pend[i].dir].renames = true;
         size_t ne = 0;
-        for (size_t i = 0; i < b.n_dirs; i++)
-                if (b.dirs[i].dirty && !b.dirs[i].renames) {
-                        early[ne++] = b.dirs[i].fd;
-                        b.dirs[i].synced = true;
+        for (size_t i = 0; i < nd; i++)
+                if (b->dirs[i].dirty && !b->dirs[i].renames) {
+                        which[nf + ne] = i;
+                        fds[nf + ne++] = b->dirs[i].fd;
+                        b->dirs[i].synced = true;
                 }
+        if (durable)
+                fsync_all(fds, errs, nf + ne);
         t1 = now_monotonic_usec();
-        if (durable) {
-                /* one pool for both lists */
-                _cleanup_free_ int *all = new0(int, nf + ne + 1), *all_errs = new0(int, nf + ne + 1);
-                if (!all || !all_errs)
-                        return -ENOMEM;
-                memcpy(all, fds, sizeof(int) * nf);
-                memcpy(all + nf, early, sizeof(int) * ne);
-                fsync_all(all, all_errs, nf + ne);
-                memcpy(errs, all_errs, sizeof(int) * nf);
-                memcpy(early_errs, all_errs + nf, sizeof(int) * ne);
-        }
-        t2 = now_monotonic_usec();
-        for (size_t i = 0, k = 0; i < b.n_dirs; i++)
-                if (b.dirs[i].synced && early_errs[k++] < 0) {
-                        b.dirs[i].synced = false; /* try again in phase 4 */
-                        b.dirs[i].renames = true;
+        for (size_t k = nf; k < nf + ne; k++)
+                if (errs[k] < 0) {
+                        DirEntry *d = b->dirs + which[k];
+                        d->synced = false; /* try again in phase 4 */
+                        d->renames = true;
                 }
         for (size_t k = 0; k < nf; k++) {
                 Pending *p = pend + which[k];
                 p->fd = safe_close(p->fd);
                 if (errs[k] < 0) {
                         p->rename = false;
-                        (void) unlinkat(b.dirs[p->dir].fd, p->tmp, 0);
+                        (void) unlinkat(b->dirs[p->dir].fd, p->tmp, 0);
                         fail(results + which[k], errs[k], "fsync");
                 }
         }
 
         /* 3: every rename and unlink */
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < m; i++) {
                 Pending *p = pend + i;
                 if (!p->rename && !p->unlink)
                         continue;
-                DirEntry *d = b.dirs + p->dir;
+                DirEntry *d = b->dirs + p->dir;
                 int q = p->rename ? renameat(d->fd, p->tmp, d->fd, p->base) : unlinkat(d->fd, p->base, 0);
                 if (q < 0) {
                         int e = -errno;
                         if (p->rename)
                                 (void) unlinkat(d->fd, p->tmp, 0);
                         fail(results + i, e, p->rename ? "renaming into place" : "removing the mask");
-                        continue;
-                }
-                d->dirty = true;
+                } else
+                        d->dirty = true;
+                p->rename = p->unlink = false;
         }
 
-        /* 4: each directory once */
-        t3 = now_monotonic_usec();
-        size_t nd = 0;
-        _cleanup_free_ int *dfds = new0(int, b.n_dirs + 1), *derrs = new0(int, b.n_dirs + 1);
-        _cleanup_free_ size_t *dwhich = new(size_t, b.n_dirs + 1);
-        if (!dfds || !derrs || !dwhich)
-                return -ENOMEM;
-        for (size_t i = 0; durable && i < b.n_dirs; i++)
-                if (b.dirs[i].dirty && !b.dirs[i].synced) {
-                        dwhich[nd] = i;
-                        dfds[nd++] = b.dirs[i].fd;
+        /* 4: each directory once (the arrays are reused) */
+        t2 = now_monotonic_usec();
+        size_t nsync = 0;
+        for (size_t i = 0; durable && i < nd; i++)
+                if (b->dirs[i].dirty && !b->dirs[i].synced) {
+                        which[nsync] = i;
+                        fds[nsync++] = b->dirs[i].fd;
                 }
-        fsync_all(dfds, derrs, nd);
-        for (size_t k = 0; k < nd; k++) {
-                if (derrs[k] >= 0)
+        fsync_all(fds, errs, nsync);
+        for (size_t k = 0; k < nsync; k++) {
+                if (errs[k] >= 0)
                         continue;
-                for (size_t j = 0; j < n; j++)
-                        if (pend[j].dir == (int) dwhich[k] && results[j].outcome != FS_FAILED &&
+                for (size_t j = 0; j < m; j++)
+                        if (pend[j].dir == (int) which[k] && results[j].outcome != FS_FAILED &&
                             results[j].outcome != FS_UNCHANGED)
-                                fail(results + j, derrs[k], "fsync of the directory");
+                                fail(results + j, errs[k], "fsync of the directory");
         }
+        log_debug("fs: %zu entries: %zu+%zu fsyncs %llu us, renames %llu us, %zu dir fsyncs %llu us", m, nf, ne,
+                  (unsigned long long) (t1 - t0), (unsigned long long) (t2 - t1), nsync,
+                  (unsigned long long) (now_monotonic_usec() - t2));
+        return 0;
+}
+
+static size_t path_depth(const char *path) {
+        size_t n = 0;
+        for (const char *p = path; *p; p++)
+                n += *p == '/';
+        return n;
+}
+
+int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
+              bool durable, FsResult *results) {
+        _cleanup_(batch_done) Batch b = { .root = r };
+        _cleanup_free_ Pending *pend = new0(Pending, n);
+        size_t budget = fd_budget(), start = 0, open_fds = 0;
+        int failures = 0, q;
+
+        if (!pend)
+                return -ENOMEM;
+
+        for (size_t i = 0; i < n; i++) {
+                /* A chunk ends before its temps and directories (and the
+                 * parents this entry may need) would pass the budget. */
+                if (i > start && b.n_dirs + open_fds + path_depth(files[i].path) + 1 > budget) {
+                        q = commit_chunk(&b, pend + start, results + start, i - start, durable);
+                        batch_done(&b);
+                        b = (Batch) { .root = r };
+                        if (q < 0)
+                                return q;
+                        start = i;
+                        open_fds = 0;
+                }
+                results[i] = (FsResult) {};
+                pend[i] = (Pending) { .fd = -EBADF, .dir = -1 };
+                prepare_entry(&b, files + i, pend + i, results + i, owner, owner_userdata);
+                open_fds += pend[i].fd >= 0;
+        }
+        q = commit_chunk(&b, pend + start, results + start, n - start, durable);
+        if (q < 0)
+                return q;
 
         for (size_t i = 0; i < n; i++)
                 failures += results[i].outcome == FS_FAILED;
-        log_debug("fs: %zu entries: prepare %llu us, %zu+%zu fsyncs %llu us, renames %llu us, %zu dir fsyncs %llu us",
-                  n, (unsigned long long) (t1 - t0), nf, ne, (unsigned long long) (t2 - t1),
-                  (unsigned long long) (t3 - t2), nd, (unsigned long long) (now_monotonic_usec() - t3));
         return failures;
 }

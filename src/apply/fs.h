@@ -11,7 +11,13 @@
  * openat2(RESOLVE_IN_ROOT) — or, where the kernel lacks it, component by
  * component with O_NOFOLLOW and symlinks resolved by hand against the same
  * root — so neither ".." nor an absolute symlink planted under the root
- * leads out of it. */
+ * leads out of it.
+ *
+ * Symlinks are followed only where root (or the owner of the root
+ * directory, or whoever runs nodeinit) placed them: a symlink inside a
+ * directory owned by another user (~bob/.ssh -> /etc/...) is refused with
+ * -ELOOP, so a local user cannot choose where root writes or what it
+ * reads. */
 typedef struct FsDirCache FsDirCache;
 
 typedef struct FsRoot {
@@ -20,13 +26,19 @@ typedef struct FsRoot {
         char *path;        /* canonical path of the root ("/" for the host) */
         bool host;         /* no --root */
         bool no_openat2;   /* use the fallback resolver */
+        uid_t owner;       /* of the root directory: trusted like root */
+        size_t dir_cache_max; /* bounded by RLIMIT_NOFILE */
 } FsRoot;
 
+/* Also raises RLIMIT_NOFILE's soft limit to the hard one (as systemd does
+ * for its own tools): a run that writes has the descriptors the kernel
+ * allows. The batch stays within whatever limit it finds. */
 int fs_root_open(const char *path, FsRoot *ret);
 void fs_root_done(FsRoot *r);
 
 /* Opens path (absolute, taken relative to the root) inside the root. Returns
- * the fd or a negative errno. */
+ * the fd or a negative errno (-ELOOP: a symlink in another user's
+ * directory). */
 int fs_open(const FsRoot *r, const char *path, int flags, mode_t mode);
 
 /* The PlanReader callbacks over this root (owner resolution comes from
@@ -61,6 +73,9 @@ typedef int (*FsOwnerFn)(void *userdata, const char *owner, uid_t *ret_uid, gid_
  * renamed), then all temps are fsync()ed, then renamed into place, then
  * each touched directory is fsync()ed once. Unchanged files (same bytes,
  * mode, owner) are not touched. One entry failing does not stop the others.
- * results has n entries. Returns the number of failures. */
+ * Entries go in chunks whose open descriptors stay within RLIMIT_NOFILE,
+ * so any number of entries works at any limit. results has n entries.
+ * Returns the number of failures, or -ENOMEM; whatever it returns, no
+ * temporary file is left behind. */
 int fs_commit(const FsRoot *r, const PlanFile *files, size_t n, FsOwnerFn owner, void *owner_userdata,
               bool durable, FsResult *results);
