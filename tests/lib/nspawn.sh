@@ -19,6 +19,8 @@
 #   nspawn_wait DIR [TIMEOUT_S]   wait (default 300 s overall) until the
 #                               container's PID 1 is systemd and `is-system-running
 #                               --wait` says running|degraded; sets NSPAWN_INIT, prints it
+#   nspawn_wait_manager DIR [TIMEOUT_S]   wait only until PID 1 is a systemd
+#                               manager listening on its private socket; prints it
 #   nspawn_start DIR NAME ...     launch + wait
 #   nspawn_init DIR               print the container's PID 1 (host view): the
 #                               process whose innermost NSpid is 1
@@ -132,8 +134,8 @@ nspawn_init() {
 # Every wait below is on a state (PID 1 exists, its manager's socket exists,
 # the boot finished) under one overall bound, and fails saying which state
 # was not reached.
-nspawn_wait() {
-        local d=$1 timeout=${2:-300} name init='' st pid deadline left
+nspawn_wait_manager() {
+        local d=$1 timeout=${2:-300} name init='' pid deadline
         name=$(cat "$d/name" 2>/dev/null)
         pid=$(cat "$d/pid" 2>/dev/null) || { nit_err "nspawn_wait: nothing launched in $d"; return 1; }
         deadline=$(( $(nit_now_ms) + timeout * 1000 ))
@@ -151,6 +153,14 @@ nspawn_wait() {
                 fi
                 sleep 0.05
         done
+        echo "$init"
+}
+
+nspawn_wait() {
+        local d=$1 timeout=${2:-300} name init st deadline left
+        name=$(cat "$d/name" 2>/dev/null)
+        deadline=$(( $(nit_now_ms) + timeout * 1000 ))
+        init=$(nspawn_wait_manager "$d" "$timeout") || return 1
         left=$(( (deadline - $(nit_now_ms)) / 1000 ))
         (( left > 10 )) || left=10
         st=$(timeout "$left" nsenter -t "$init" -m -p -- systemctl is-system-running --wait 2>/dev/null)
