@@ -2,14 +2,20 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <spawn.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "apply/accounts.h"
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/passwd.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
+#include "basic/time-util.h"
+#include "basic/user-name.h"
 
 #define ACCOUNTS_FILE_MAX (16U * 1024U * 1024U)
 
@@ -70,6 +76,9 @@ int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gi
         _cleanup_free_ char *user = strndup(owner, ul);
         if (!user)
                 return -ENOMEM;
+        /* a name that could be a path or a passwd field never gets looked up */
+        if (!user_name_valid(user) && parse_id(user, ul, &uid) < 0)
+                return -EINVAL;
         PasswdEntry e = {};
         bool have_entry = false;
         if (parse_id(user, ul, &uid) < 0) {
@@ -164,95 +173,174 @@ int accounts_useradd_argv(const PlanUser *u, const char *root, char ***ret) {
         return 0;
 }
 
-static const char *find_tool(const char *name) {
+/* The tool's path, in the directories useradd and chpasswd live in. */
+static int find_tool(const char *name, char **ret) {
         static const char * const dirs[] = { "/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/" };
-        static char buf[64];
+
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                snprintf(buf, sizeof buf, "%s%s", dirs[i], name);
-                if (access(buf, X_OK) == 0)
-                        return buf;
+                _cleanup_free_ char *p = NULL;
+                if (asprintf(&p, "%s%s", dirs[i], name) < 0)
+                        return -ENOMEM;
+                if (access(p, X_OK) == 0) {
+                        *ret = TAKE_PTR(p);
+                        return 0;
+                }
         }
-        return NULL;
+        return -ENOENT;
 }
 
-/* Runs tool with argv (no shell), stdin from input, stderr collected. */
-static int run_tool(const char *name, char **args, const char *input, char **ret_error) {
+/* How long a tool may take to act on SIGTERM before its group gets
+ * SIGKILL. */
+#define TOOL_KILL_GRACE_USEC (3ULL * USEC_PER_SEC)
+
+/* Waits for the child's exit, collecting its output, until deadline (0:
+ * none). -ETIME when the deadline passed first. */
+static int tool_wait(pid_t pid, int pidfd, int out, uint64_t deadline, Buf *err, int *ret_status) {
+        for (;;) {
+                int status;
+                pid_t w = waitpid(pid, &status, WNOHANG);
+                if (w < 0 && errno != EINTR)
+                        return -errno;
+                if (w == pid) {
+                        /* what it wrote before exiting (not what a
+                         * grandchild still writes) */
+                        for (ssize_t n; out >= 0;) {
+                                char buf[1024];
+                                n = read(out, buf, sizeof buf);
+                                if (n <= 0)
+                                        break;
+                                if (err->len < 4096)
+                                        (void) buf_append(err, buf, (size_t) n);
+                        }
+                        *ret_status = status;
+                        return 0;
+                }
+
+                uint64_t now = now_monotonic_usec();
+                if (deadline > 0 && now >= deadline)
+                        return -ETIME;
+                /* without a pidfd, exits are noticed within 50 ms */
+                uint64_t wait = deadline > 0 ? deadline - now : UINT64_MAX;
+                if (pidfd < 0)
+                        wait = MIN(wait, 50 * USEC_PER_MSEC);
+                struct pollfd pfd[2] = {
+                        { .fd = out, .events = POLLIN },
+                        { .fd = pidfd, .events = POLLIN },
+                };
+                int timeout = wait == UINT64_MAX ? -1 : (int) MIN(wait / USEC_PER_MSEC + 1, (uint64_t) INT_MAX);
+                if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+                        return -errno;
+                if (out >= 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+                        char buf[1024];
+                        ssize_t n = read(out, buf, sizeof buf);
+                        if (n > 0 && err->len < 4096)
+                                (void) buf_append(err, buf, (size_t) n);
+                        else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+                                out = -1; /* EOF: poll() ignores negative fds */
+                }
+        }
+}
+
+/* The deadline passed: the whole process group goes, politely first. */
+static void tool_kill(pid_t pid, int pidfd, Buf *err, int *ret_status) {
+        (void) kill(-pid, SIGTERM);
+        if (tool_wait(pid, pidfd, -1, now_monotonic_usec() + TOOL_KILL_GRACE_USEC, err, ret_status) >= 0) {
+                /* the leader went: whatever it started goes with it */
+                (void) kill(-pid, SIGKILL);
+                return;
+        }
+        (void) kill(-pid, SIGKILL);
+        while (waitpid(pid, ret_status, 0) < 0 && errno == EINTR)
+                ;
+}
+
+void tool_result_done(ToolResult *t) {
+        t->message = mfree(t->message);
+}
+
+/* Runs tool with args (no shell) in its own process group, input on its
+ * stdin, output collected, until deadline_usec. Returns 0 when it ran
+ * (ret->status says how it ended), -ETIME when it was killed at the
+ * deadline, -ENOENT when it is not installed. */
+static int run_tool(const char *name, char **args, const char *input, uint64_t deadline_usec, ToolResult *ret) {
         _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *path = NULL;
         _cleanup_(buf_done) Buf err = {};
-        int in[2] = { -1, -1 }, errp[2] = { -1, -1 };
+        _cleanup_close_ int in_r = -EBADF, in_w = -EBADF, out_r = -EBADF, out_w = -EBADF, pidfd = -EBADF;
         posix_spawn_file_actions_t fa;
+        posix_spawnattr_t attr;
+        int fds[2], status = 0;
         pid_t pid;
         int r;
 
-        const char *path = find_tool(name);
-        if (!path) {
-                *ret_error = strdup("not installed");
-                return -ENOENT;
-        }
+        *ret = (ToolResult) { .status = -1 };
+        r = find_tool(name, &path);
+        if (r == -ENOENT)
+                return strprintf_set(&ret->message, "%s is not installed", name) < 0 ? -ENOMEM : -ENOENT;
+        if (r < 0)
+                return r;
+        /* the input goes in one write that fits the pipe: no deadlock with
+         * a tool that writes before it reads */
+        if (input && strlen(input) >= PIPE_BUF)
+                return -E2BIG;
         if (strv_extend(&argv, path) < 0)
                 return -ENOMEM;
         STRV_FOREACH(a, args)
                 if (strv_extend(&argv, *a) < 0)
                         return -ENOMEM;
 
-        if (pipe2(in, O_CLOEXEC) < 0)
+        if (pipe2(fds, O_CLOEXEC) < 0)
                 return -errno;
-        if (pipe2(errp, O_CLOEXEC) < 0) {
-                r = -errno;
-                close(in[0]);
-                close(in[1]);
-                return r;
-        }
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-        posix_spawn_file_actions_adddup2(&fa, errp[1], 2);
-        posix_spawn_file_actions_adddup2(&fa, errp[1], 1);
-        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
-        r = posix_spawn(&pid, path, &fa, NULL, argv, envp);
-        posix_spawn_file_actions_destroy(&fa);
-        close(in[0]);
-        close(errp[1]);
-        if (r != 0) {
-                close(in[1]);
-                close(errp[0]);
-                return -r;
-        }
+        in_r = fds[0], in_w = fds[1];
+        if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
+                return -errno;
+        out_r = fds[0], out_w = fds[1];
+        /* the child's end blocks as usual */
+        if (fcntl(out_w, F_SETFL, 0) < 0)
+                return -errno;
 
-        /* small input: fits a pipe buffer; a SIGPIPE must not kill us */
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, in_r, 0);
+        posix_spawn_file_actions_adddup2(&fa, out_w, 1);
+        posix_spawn_file_actions_adddup2(&fa, out_w, 2);
+        posix_spawnattr_init(&attr);
+        /* its own group (pgid = its pid): at the deadline the tool and
+         * whatever it started are killed together, never nodeinit */
+        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attr, 0);
+        char *envp[] = { (char *) "PATH=/usr/sbin:/usr/bin:/sbin:/bin", (char *) "LC_ALL=C", NULL };
+        r = posix_spawn(&pid, path, &fa, &attr, argv, envp);
+        posix_spawn_file_actions_destroy(&fa);
+        posix_spawnattr_destroy(&attr);
+        if (r != 0)
+                return -r;
+        in_r = safe_close(in_r);
+        out_w = safe_close(out_w);
+        pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+
         if (input) {
+                /* a tool that exits without reading must not kill us */
                 struct sigaction sa = { .sa_handler = SIG_IGN }, old;
                 sigaction(SIGPIPE, &sa, &old);
-                size_t n = strlen(input);
-                while (n > 0) {
-                        ssize_t w = write(in[1], input, n);
-                        if (w < 0 && errno == EINTR)
-                                continue;
-                        if (w <= 0)
-                                break;
-                        input += w;
-                        n -= (size_t) w;
-                }
+                (void) write(in_w, input, strlen(input));
                 sigaction(SIGPIPE, &old, NULL);
         }
-        close(in[1]);
+        in_w = safe_close(in_w);
 
-        for (;;) {
-                char buf[1024];
-                ssize_t n = read(errp[0], buf, sizeof buf);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        break;
-                if (err.len < 4096)
-                        (void) buf_append(&err, buf, (size_t) n);
+        r = tool_wait(pid, pidfd, out_r, deadline_usec, &err, &status);
+        if (r == -ETIME) {
+                tool_kill(pid, pidfd, &err, &status);
+                ret->killed = true;
+                return strprintf_set(&ret->message, "%s did not finish before the run's deadline: killed", name) < 0
+                        ? -ENOMEM : -ETIME;
         }
-        close(errp[0]);
-
-        int status;
-        while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return -errno;
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        if (r < 0) {
+                /* cannot wait for it: do not leave it running unwatched */
+                tool_kill(pid, pidfd, &err, &status);
+                return r;
+        }
+        ret->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (ret->status == 0)
                 return 0;
 
         /* the last line says why; earlier ones are warnings */
@@ -265,10 +353,158 @@ static int run_tool(const char *name, char **args, const char *input, char **ret
                 if (*p == '\n')
                         last = p + 1;
         l -= (size_t) (last - msg);
-        if (asprintf(ret_error, "%s exited with %d%s%.*s", name, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                     l ? ": " : "", (int) l, last) < 0)
-                *ret_error = NULL;
-        return WIFEXITED(status) ? -(1000 + WEXITSTATUS(status)) : -EPROTO;
+        if (WIFEXITED(status))
+                r = strprintf_set(&ret->message, "%s exited with status %d%s%.*s", name, ret->status,
+                                  l ? ": " : "", (int) l, last);
+        else
+                r = strprintf_set(&ret->message, "%s was killed by signal %d%s%.*s", name,
+                                  WIFSIGNALED(status) ? WTERMSIG(status) : 0, l ? ": " : "", (int) l, last);
+        return r < 0 ? -ENOMEM : 0;
+}
+
+static const char *inode_type_to_string(mode_t m) {
+        return S_ISFIFO(m) ? "FIFO" : S_ISCHR(m) ? "character device" : S_ISBLK(m) ? "block device" :
+               S_ISSOCK(m) ? "socket" : S_ISDIR(m) ? "directory" : S_ISLNK(m) ? "symlink" : "special file";
+}
+
+/* Files the tools read or rewrite: something other than a regular file
+ * there (a FIFO makes useradd block forever, a device is worse) is refused
+ * before any tool runs. Absent is fine: the tools create them. */
+static const char * const account_files[] = {
+        "passwd", "shadow", "group", "gshadow", "login.defs", "subuid", "subgid", "default/useradd",
+};
+
+static int check_account_files(Accounts *a, char **ret_error) {
+        _cleanup_close_ int etc = fs_open(a->root, "/etc", O_PATH | O_DIRECTORY, 0);
+        if (etc == -ENOENT)
+                return 0;
+        if (etc < 0)
+                return strprintf_set(ret_error, "cannot open the root's /etc: %s", strerror(-etc)) < 0 ? -ENOMEM : etc;
+
+        for (size_t i = 0; i < ELEMENTSOF(account_files); i++) {
+                struct stat st;
+                if (fstatat(etc, account_files[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno == ENOENT || errno == ENOTDIR)
+                                continue;
+                        int e = -errno;
+                        return strprintf_set(ret_error, "cannot check the root's /etc/%s: %s", account_files[i],
+                                             strerror(-e)) < 0 ? -ENOMEM : e;
+                }
+                if (!S_ISREG(st.st_mode))
+                        return strprintf_set(ret_error,
+                                             "the root's /etc/%s is a %s, not a regular file: not running "
+                                             "useradd or chpasswd on it",
+                                             account_files[i], inode_type_to_string(st.st_mode)) < 0
+                                ? -ENOMEM : -EBADFD;
+        }
+        return 0;
+}
+
+/* Names reach useradd's argv and, through the home directory, paths: one
+ * that the validator let through by mistake must stop here. */
+static int check_names(const PlanUser *u, char **ret_error) {
+        if (!user_name_valid(u->name))
+                return strprintf_set(ret_error, "invalid user name (shadow-utils' [a-z_][a-z0-9_-]*[$]?, "
+                                     "at most %u characters): not used", USER_NAME_MAX) < 0 ? -ENOMEM : -EINVAL;
+        if (u->primary_group && !user_name_valid(u->primary_group) &&
+            parse_id(u->primary_group, strlen(u->primary_group), &(unsigned) {0}) < 0)
+                return strprintf_set(ret_error, "invalid primary group name: not used") < 0 ? -ENOMEM : -EINVAL;
+        STRV_FOREACH(g, u->groups)
+                if (!user_name_valid(*g))
+                        return strprintf_set(ret_error, "invalid group name in groups: not used") < 0 ? -ENOMEM
+                                                                                                   : -EINVAL;
+        return 0;
+}
+
+static int useradd(Accounts *a, const PlanUser *u, const char *root, char **ret_error) {
+        _cleanup_(tool_result_done) ToolResult t = {};
+        _cleanup_strv_free_ char **args = NULL;
+        int r;
+
+        r = accounts_useradd_argv(u, root, &args);
+        if (r < 0)
+                return r;
+        r = run_tool("useradd", args, NULL, a->deadline_usec, &t);
+        accounts_invalidate(a);
+        if (r < 0) {
+                *ret_error = TAKE_PTR(t.message);
+                return r;
+        }
+
+        gid_t g;
+        /* 9: the name is taken. A useradd killed half-way left the user's
+         * group without the user: adopt it, as the next run of a finished
+         * useradd would have. */
+        if (t.status == 9 && !u->primary_group && !u->no_user_group && !accounts_user_exists(a, u->name) &&
+            group_lookup(a->group, a->group_size, u->name, &g) >= 0) {
+                _cleanup_strv_free_ char **again = NULL;
+                PlanUser v = *u;
+                v.primary_group = u->name;
+                r = accounts_useradd_argv(&v, root, &again);
+                if (r < 0)
+                        return r;
+                tool_result_done(&t);
+                r = run_tool("useradd", again, NULL, a->deadline_usec, &t);
+                accounts_invalidate(a);
+                if (r < 0) {
+                        *ret_error = TAKE_PTR(t.message);
+                        return r;
+                }
+        }
+        if (t.status != 0) {
+                *ret_error = TAKE_PTR(t.message);
+                return -EPROTO;
+        }
+        return 0;
+}
+
+/* Is u's hash already the one in the root's shadow? chpasswd -e always
+ * rewrites the file. */
+static bool password_is_set(Accounts *a, const PlanUser *u) {
+        _cleanup_free_ char *shadow = NULL;
+        size_t size = 0;
+        bool same = false;
+
+        if (fs_read_file(a->root, "/etc/shadow", ACCOUNTS_FILE_MAX, &shadow, &size) < 0)
+                return false;
+        size_t nl = strlen(u->name);
+        for (const char *p = shadow; p && *p;) {
+                if (strneq(p, u->name, nl) && p[nl] == ':') {
+                        const char *h = p + nl + 1, *e = strchr(h, ':');
+                        same = e && (size_t) (e - h) == strlen(u->passwd) && strneq(h, u->passwd, strlen(u->passwd));
+                        break;
+                }
+                p = strchr(p, '\n');
+                p = p ? p + 1 : NULL;
+        }
+        explicit_bzero(shadow, size);
+        return same;
+}
+
+static int chpasswd(Accounts *a, const PlanUser *u, const char *root, char **ret_error) {
+        _cleanup_(tool_result_done) ToolResult t = {};
+        _cleanup_strv_free_ char **args = NULL;
+        _cleanup_free_ char *line = NULL;
+        int r;
+
+        /* one line, one user: a hash with a line break would set another
+         * user's password */
+        if (strpbrk(u->passwd, ":\n\r"))
+                return strprintf_set(ret_error, "the password hash contains ':' or a line break: not used") < 0
+                        ? -ENOMEM : -EINVAL;
+        if (root && (strv_extend(&args, "--root") < 0 || strv_extend(&args, root) < 0))
+                return -ENOMEM;
+        if (strv_extend(&args, "-e") < 0)
+                return -ENOMEM;
+        if (asprintf(&line, "%s:%s\n", u->name, u->passwd) < 0)
+                return -ENOMEM;
+        r = run_tool("chpasswd", args, line, a->deadline_usec, &t);
+        explicit_bzero(line, strlen(line));
+        if (r >= 0 && t.status != 0)
+                r = -EPROTO;
+        if (r < 0)
+                *ret_error = TAKE_PTR(t.message);
+        return r;
 }
 
 int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error) {
@@ -277,73 +513,27 @@ int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error) {
         int r;
 
         *ret_error = NULL;
-        if (!accounts_user_exists(a, u->name)) {
-                _cleanup_strv_free_ char **args = NULL;
-                r = accounts_useradd_argv(u, root, &args);
+        r = check_names(u, ret_error);
+        if (r < 0)
+                return r;
+        if (!accounts_user_exists(a, u->name) || u->passwd) {
+                r = check_account_files(a, ret_error);
                 if (r < 0)
                         return r;
-                r = run_tool("useradd", args, NULL, ret_error);
-                accounts_invalidate(a);
-                gid_t g;
-                if (r == -(1000 + 9) && !u->primary_group && !u->no_user_group && !accounts_user_exists(a, u->name) &&
-                    group_lookup(a->group, a->group_size, u->name, &g) >= 0) {
-                        /* a useradd killed half-way left the user's group
-                         * without the user: adopt it, as the next run of a
-                         * finished useradd would have */
-                        _cleanup_strv_free_ char **again = NULL;
-                        PlanUser v = *u;
-                        v.primary_group = u->name;
-                        r = accounts_useradd_argv(&v, root, &again);
-                        if (r < 0)
-                                return r;
-                        *ret_error = mfree(*ret_error);
-                        r = run_tool("useradd", again, NULL, ret_error);
-                        accounts_invalidate(a);
-                }
-                if (r < -1000)
-                        r = -EPROTO;
+        }
+
+        if (!accounts_user_exists(a, u->name)) {
+                r = useradd(a, u, root, ret_error);
                 if (r < 0)
                         return r;
                 changed = true;
         }
 
-        if (u->passwd) {
-                /* chpasswd -e always rewrites shadow: skip it when the hash
-                 * is already the one there */
-                _cleanup_free_ char *shadow = NULL;
-                size_t size = 0;
-                bool same = false;
-                if (fs_read_file(a->root, "/etc/shadow", ACCOUNTS_FILE_MAX, &shadow, &size) >= 0) {
-                        size_t nl = strlen(u->name);
-                        for (const char *p = shadow; p && *p;) {
-                                if (strneq(p, u->name, nl) && p[nl] == ':') {
-                                        const char *h = p + nl + 1, *e = strchr(h, ':');
-                                        same = e && (size_t) (e - h) == strlen(u->passwd) &&
-                                                strneq(h, u->passwd, strlen(u->passwd));
-                                        break;
-                                }
-                                p = strchr(p, '\n');
-                                p = p ? p + 1 : NULL;
-                        }
-                        explicit_bzero(shadow, size);
-                }
-                if (!same) {
-                        _cleanup_strv_free_ char **args = NULL;
-                        _cleanup_free_ char *line = NULL;
-                        if (root && (strv_extend(&args, "--root") < 0 || strv_extend(&args, root) < 0))
-                                return -ENOMEM;
-                        if (strv_extend(&args, "-e") < 0)
-                                return -ENOMEM;
-                        if (asprintf(&line, "%s:%s\n", u->name, u->passwd) < 0)
-                                return -ENOMEM;
-                        r = run_tool("chpasswd", args, line, ret_error);
-                        explicit_bzero(line, strlen(line));
-                        if (r < -1000)
-                                r = -EPROTO;
-                        if (r < 0)
-                                return r;
-                        changed = true;
-                }
+        if (u->passwd && !password_is_set(a, u)) {
+                r = chpasswd(a, u, root, ret_error);
+                if (r < 0)
+                        return r;
+                changed = true;
         }
         return changed;
 }

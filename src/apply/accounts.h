@@ -17,7 +17,19 @@ typedef struct Accounts {
         char *group;
         size_t group_size;
         bool loaded;
+        /* CLOCK_MONOTONIC end of the run: useradd and chpasswd are killed
+         * (their whole process group) when it passes. 0: none. */
+        uint64_t deadline_usec;
 } Accounts;
+
+/* How an external tool ended. */
+typedef struct ToolResult {
+        int status;          /* exit status; -1 when killed by a signal or not run */
+        bool killed;         /* at the run's deadline */
+        char *message;       /* "useradd exited with status 9: ...", NULL on success */
+} ToolResult;
+
+void tool_result_done(ToolResult *t);
 
 void accounts_done(Accounts *a);
 /* After useradd: the files changed under us. */
@@ -32,8 +44,11 @@ int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gi
 bool accounts_user_exists(Accounts *a, const char *name);
 
 /* useradd (new user) and chpasswd -e (password hash, given on stdin, never
- * on a command line). Fills *ret_error with the tool's first message line on
- * failure. Returns 1 when something changed, 0 when nothing needed doing. */
+ * on a command line), each under a->deadline_usec. Names are checked again
+ * (user_name_valid()), and the root's account files must be regular files
+ * before any tool runs. Fills *ret_error with why on failure (the tool's
+ * last message line). Returns 1 when something changed, 0 when nothing
+ * needed doing. */
 int accounts_apply_user(Accounts *a, const PlanUser *u, char **ret_error);
 
 /* The useradd argv for u (without the binary), for tests and dry runs:

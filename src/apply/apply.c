@@ -52,6 +52,9 @@ int apply_result_add(ApplyResult *r, const char *kind, const char *target, const
                         r->steps = n;
                 return -ENOMEM;
         }
+        s.end_usec = now_monotonic_usec();
+        s.start_usec = r->step_start_usec ?: s.end_usec;
+        r->step_start_usec = s.end_usec;
         r->steps = n;
         r->steps[r->n_steps++] = s;
         r->n_failed += status == APPLY_FAILED;
@@ -99,6 +102,7 @@ static int apply_hostname(const Plan *p, const ApplyContext *ctx, ApplyResult *r
 static int apply_users(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
         int r;
 
+        ctx->accounts->deadline_usec = ctx->deadline_usec;
         for (size_t i = 0; i < p->n_users; i++) {
                 const PlanUser *u = p->users + i;
                 _cleanup_free_ char *err = NULL;
@@ -121,6 +125,18 @@ static int apply_users(const Plan *p, const ApplyContext *ctx, ApplyResult *res)
         return 0;
 }
 
+/* For "Failed to VERB PATH": plan_file_action_to_string() names the
+ * action, not what was being done ("directory"). */
+static const char *file_action_verb(PlanFileAction a) {
+        static const char * const verbs[_PLAN_FILE_ACTION_MAX] = {
+                [PLAN_FILE_WRITE] = "write",
+                [PLAN_FILE_MASK] = "mask",
+                [PLAN_FILE_UNMASK] = "unmask",
+                [PLAN_FILE_DIR] = "create directory",
+        };
+        return a >= 0 && a < _PLAN_FILE_ACTION_MAX ? verbs[a] : "handle";
+}
+
 static int apply_files(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
         if (p->n_files == 0)
                 return 0;
@@ -128,6 +144,8 @@ static int apply_files(const Plan *p, const ApplyContext *ctx, ApplyResult *res)
         _cleanup_free_ FsResult *fr = new0(FsResult, p->n_files);
         if (!fr)
                 return -ENOMEM;
+        /* one durable batch: every file's step spans it */
+        uint64_t batch = res->step_start_usec = now_monotonic_usec();
         int n = fs_commit(ctx->root, p->files, p->n_files, accounts_resolve_owner, ctx->accounts, ctx->durable, fr);
         if (n < 0)
                 return n;
@@ -135,14 +153,25 @@ static int apply_files(const Plan *p, const ApplyContext *ctx, ApplyResult *res)
         for (size_t i = 0; i < p->n_files; i++) {
                 const PlanFile *f = p->files + i;
                 const char *action = plan_file_action_to_string(f->action);
+                _cleanup_free_ char *why = NULL;
                 int r;
 
+                res->step_start_usec = batch;
                 switch (fr[i].outcome) {
                 case FS_FAILED:
                         /* paths and reasons only: never content */
-                        log_error("Failed to %s %s: %s: %s", action, f->path, fr[i].what, strerror(-fr[i].error));
-                        r = apply_result_add(res, "file", f->path, action, APPLY_FAILED, "%s: %s", fr[i].what,
-                                             strerror(-fr[i].error));
+                        if (fr[i].no_owner) {
+                                size_t ol = strlen(strempty(f->owner));
+                                /* "core:" is core and its login group */
+                                r = asprintf(&why, "owner %.*s is not in the root's /etc/passwd or /etc/group",
+                                             (int) (ol > 0 && f->owner[ol - 1] == ':' ? ol - 1 : ol),
+                                             strempty(f->owner));
+                        } else
+                                r = asprintf(&why, "%s: %s", fr[i].what, strerror(-fr[i].error));
+                        if (r < 0)
+                                return -ENOMEM;
+                        log_error("Failed to %s %s: %s", file_action_verb(f->action), f->path, why);
+                        r = apply_result_add(res, "file", f->path, action, APPLY_FAILED, "%s", why);
                         break;
                 case FS_UNCHANGED:
                         r = apply_result_add(res, "file", f->path, action, APPLY_UNCHANGED, fr[i].what ? "%s" : NULL,
@@ -170,10 +199,18 @@ static ApplyStatus status_of_unit(const UnitResult *u) {
 
 static int add_unit_result(ApplyResult *res, const UnitResult *u) {
         const char *action = u->step == UNIT_STEP_COMMAND ? unit_command_to_string(u->command) : unit_step_to_string(u->step);
-        return apply_result_add(res, u->step == UNIT_STEP_SCRIPT ? "script" : "unit", u->unit ?: "(manager)", action,
-                                status_of_unit(u), "%s%s%s%s%s%s", unit_outcome_to_string(u->outcome),
-                                u->job_result ? " (job " : "", u->job_result ?: "", u->job_result ? ")" : "",
-                                u->message ? ": " : "", strempty(u->message));
+        uint64_t start = res->step_start_usec;
+        int r = apply_result_add(res, u->step == UNIT_STEP_SCRIPT ? "script" : "unit", u->unit ?: "(manager)", action,
+                                 status_of_unit(u), "%s%s%s%s%s%s", unit_outcome_to_string(u->outcome),
+                                 u->job_result ? " (job " : "", u->job_result ?: "", u->job_result ? ")" : "",
+                                 u->message ? ": " : "", strempty(u->message));
+        if (r < 0)
+                return r;
+        /* the steps ran one after another before their results came
+         * back: lay them out from the stage's start by their own times */
+        res->steps[res->n_steps - 1].start_usec = start;
+        res->steps[res->n_steps - 1].end_usec = res->step_start_usec = start + u->usec;
+        return 0;
 }
 
 static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *res) {
@@ -210,6 +247,7 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
 
         UnitResult *ur = NULL;
         size_t n_ur = 0;
+        res->step_start_usec = now_monotonic_usec();
         r = systemd_apply_units(bus, p->units, p->n_units, o, &ur, &n_ur);
         for (size_t i = 0; r >= 0 && i < n_ur; i++) {
                 int q = add_unit_result(res, ur + i);
@@ -230,6 +268,7 @@ static int apply_systemd(const Plan *p, const ApplyContext *ctx, ApplyResult *re
                                 return r;
                         continue;
                 }
+                res->step_start_usec = now_monotonic_usec();
                 r = systemd_run_script(bus, p->scripts + i, ctx->root, ctx->workspace, o, &sr);
                 if (r < 0)
                         return r;
@@ -310,7 +349,7 @@ static int apply_discovery(const Plan *p, const ApplyContext *ctx, ApplyResult *
 
 int apply_plan(const Plan *p, const ApplyContext *ctx, ApplyResult *ret) {
         _cleanup_(apply_result_done) ApplyResult res = {};
-        uint64_t start = now_monotonic_usec();
+        uint64_t start = res.step_start_usec = now_monotonic_usec();
         int r;
 
         /* the order of coreos-cloudinit: hostname, users, files, units;

@@ -787,7 +787,8 @@ static void prepare_entry(Batch *b, const PlanFile *f, Pending *p, FsResult *res
                 gid = getegid();
                 q = owner ? owner(owner_userdata, f->owner, &uid, &gid) : f->owner ? -ENOENT : 0;
                 if (q == -ENOENT) {
-                        fail(res, q, "the owner is not in the root's /etc/passwd or /etc/group");
+                        fail(res, q, "resolving the owner");
+                        res->no_owner = true;
                         return;
                 }
                 if (q < 0) {

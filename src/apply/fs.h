@@ -63,6 +63,7 @@ typedef struct FsResult {
         int error;           /* FAILED: negative errno */
         const char *what;    /* FAILED: the operation ("creating the parent directory", "fsync", ...);
                               * UNCHANGED: why, when not simply equal ("not a mask") */
+        bool no_owner;       /* FAILED: the entry's owner is not in the root's passwd/group */
 } FsResult;
 
 /* owner NULL: the default owner (see accounts_resolve_owner()). */
