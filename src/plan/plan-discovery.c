@@ -41,11 +41,12 @@ int plan_discovery(Planner *P, const ConfigCloudConfig *cc) {
         const ConfigCoreos *co = &cc->coreos;
         int r = 0;
 
-        if (co->etcd.discovery.set && co->etcd.discovery.len > 0)
+        /* a section left out (isolation) neither registers nor checks */
+        if (co->etcd.discovery.set && co->etcd.discovery.len > 0 && !co->etcd.self.error)
                 r = add_discovery(P, DISCOVERY_ETCD, &co->etcd.discovery, &co->etcd.name, &co->etcd.peer_addr, NULL);
         /* etcd2's member ID is derived from initial_advertise_peer_urls: the
          * check needs them to recognise this node among the registered */
-        if (r >= 0 && co->etcd2.discovery.set && co->etcd2.discovery.len > 0)
+        if (r >= 0 && co->etcd2.discovery.set && co->etcd2.discovery.len > 0 && !co->etcd2.self.error)
                 r = add_discovery(P, DISCOVERY_ETCD2, &co->etcd2.discovery, &co->etcd2.name,
                                   &co->etcd2.initial_advertise_peer_urls, &co->etcd2.discovery_fallback);
         return r;

@@ -1,26 +1,28 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "basic/path-util.h"
 #include "plan/plan-internal.h"
 
 /* /etc/environment: the node's addresses from the metadata. */
 
-static bool path_cleans_to(const char *p, const char *want) {
-        /* path.Clean() for the cases that matter: duplicate slashes, "/./" */
-        char buf[4096];
-        size_t n = 0;
-        for (const char *s = p; *s && n + 1 < sizeof buf; s++) {
-                if (*s == '/' && n > 0 && buf[n - 1] == '/')
-                        continue;
-                if (*s == '.' && n > 0 && buf[n - 1] == '/' && (s[1] == '/' || s[1] == 0)) {
-                        if (s[1] == '/')
-                                s++;
-                        continue;
+/* coreos-cloudinit skipped the file when a write_files path "cleans to"
+ * it (Go's path.Clean). */
+static int written_by_user(Planner *P, bool *ret) {
+        for (size_t c = 0; c < P->in->n_configs; c++)
+                for (size_t i = 0; i < P->in->configs[c]->n_write_files; i++) {
+                        const ConfigFile *f = P->in->configs[c]->write_files + i;
+                        _cleanup_free_ char *p = NULL;
+                        if (!f->path.set || f->self.error)
+                                continue;
+                        int r = path_normalize(f->path.str, &p);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r >= 0 && streq(p, "/etc/environment")) {
+                                *ret = true;
+                                return 0;
+                        }
                 }
-                buf[n++] = *s;
-        }
-        while (n > 1 && buf[n - 1] == '/')
-                n--;
-        buf[n] = 0;
-        return streq(buf, want);
+        *ret = false;
+        return 0;
 }
 
 int plan_environment(Planner *P) {
@@ -28,12 +30,10 @@ int plan_environment(Planner *P) {
         bool any = false;
         int r;
 
-        for (size_t c = 0; c < P->in->n_configs; c++)
-                for (size_t i = 0; i < P->in->configs[c]->n_write_files; i++) {
-                        const Value *v = &P->in->configs[c]->write_files[i].path;
-                        if (v->set && path_cleans_to(v->str, "/etc/environment"))
-                                return 0; /* the user writes it */
-                }
+        bool user = false;
+        r = written_by_user(P, &user);
+        if (r < 0 || user)
+                return r;
 
         for (PlanAddress a = 0; a < _PLAN_ADDRESS_MAX; a++) {
                 const char *v = P->in->addresses[a];

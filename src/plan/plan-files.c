@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/buf.h"
+#include "basic/path-util.h"
 #include "config/validate.h"
 #include "plan/plan-internal.h"
 
@@ -11,21 +12,21 @@ int plan_hostname(Planner *P) {
         const char *h = NULL, *origin = "hostname";
         int r;
 
-        for (size_t i = 0; i < P->in->n_configs && !h; i++) {
-                const Value *v = &P->in->configs[i]->hostname;
-                if (v->set && v->len > 0)
+        /* a marked user-data hostname is left out, and the metadata's
+         * applies as if it had not been given */
+        for (P->config = 0; P->config < P->in->n_configs && !h; P->config++) {
+                const Value *v = &P->in->configs[P->config]->hostname;
+                r = planner_skip_marked(P, v, "hostname");
+                if (r < 0)
+                        return r;
+                if (r == 0 && v->set && v->len > 0)
                         h = v->str;
         }
+        P->config = 0;
+        bool overrides = h && !isempty(P->in->metadata_hostname) && !streq(h, P->in->metadata_hostname);
         if (!h && !isempty(P->in->metadata_hostname)) {
                 h = P->in->metadata_hostname;
                 origin = "metadata hostname";
-        } else if (h && !isempty(P->in->metadata_hostname) && !streq(h, P->in->metadata_hostname)) {
-                /* as coreos-cloudinit's "Warning: user-data hostname (%s)
-                 * overrides metadata hostname (%s)"; the metadata value is
-                 * not echoed (it is not checked yet) */
-                r = planner_issue(P, true, "hostname", "user-data hostname \"%s\" overrides the metadata hostname", h);
-                if (r < 0)
-                        return r;
         }
         if (!h)
                 return 0;
@@ -35,8 +36,16 @@ int plan_hostname(Planner *P) {
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                /* never echo a rejected metadata value: it may hold anything */
+                /* never echo a rejected value: it may hold anything */
                 return planner_issue(P, false, origin, "not a host name; the hostname is left as it is");
+        if (overrides) {
+                /* as coreos-cloudinit's "Warning: user-data hostname (%s)
+                 * overrides metadata hostname (%s)"; the metadata value is
+                 * not echoed (it is not checked) */
+                r = planner_issue(P, true, "hostname", "user-data hostname \"%s\" overrides the metadata hostname", name);
+                if (r < 0)
+                        return r;
+        }
 
         _cleanup_free_ char *content = NULL;
         if (asprintf(&content, "%s\n", name) < 0)
@@ -48,32 +57,86 @@ int plan_hostname(Planner *P) {
         return 0;
 }
 
+static bool has_control(const char *s, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f)
+                        return true;
+        return false;
+}
+
+/* "/etc/x/" and "/etc/x/." name a directory: no file can be written there. */
+static bool names_directory(const char *path) {
+        size_t n = strlen(path);
+        return n > 0 && (path[n - 1] == '/' || (n >= 2 && path[n - 1] == '.' && path[n - 2] == '/'));
+}
+
+/* Two entries for one file ("/etc/x" and "/etc//x"): the later is written
+ * whole, so mode and owner never come from one entry and content from the
+ * other; the warning says which entry wins and what the earlier asked for. */
+static int warn_same_file(Planner *P, const char *item, const char *path, mode_t mode, const char *owner) {
+        const PlanFile *old = plan_find_file(P->plan, path);
+        if (!old || !startswith(old->origin, "write_files["))
+                return 0;
+
+        _cleanup_free_ char *was = NULL;
+        if (old->mode != mode && asprintf(&was, " (%s asked for %04o)", old->origin, (unsigned) old->mode) < 0)
+                return -ENOMEM;
+        return planner_issue(P, true, item,
+                             "%s is also written by %s; this later entry is written whole: its content, mode %04o%s "
+                             "and owner %s",
+                             path, old->origin, (unsigned) mode, strempty(was), owner ?: "root");
+}
+
 int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
         int r;
 
         for (size_t i = 0; i < cc->n_write_files; i++) {
                 const ConfigFile *f = cc->write_files + i;
-                _cleanup_free_ char *origin = NULL, *content = NULL;
+                _cleanup_free_ char *origin = NULL, *item = NULL, *path = NULL, *content = NULL;
                 size_t size;
                 mode_t mode;
 
                 if (asprintf(&origin, "write_files[%zu]", i) < 0)
                         return -ENOMEM;
+                r = planner_item_name(origin, &f->path, &item);
+                if (r < 0)
+                        return r;
+                r = planner_skip_marked(P, &f->self, item);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+
                 if (!f->path.set || !field_check_passes(&check_file_path, f->path.str)) {
-                        r = planner_issue(P, false, origin, "no valid absolute \"path\"; file skipped");
+                        r = planner_issue(P, false, item, "no \"path\", or not an absolute path without \"..\"; file not written");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (names_directory(f->path.str)) {
+                        r = planner_issue(P, false, item, "the path names a directory, not a file; file not written");
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                r = path_normalize(f->path.str, &path);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        r = planner_issue(P, false, item, "not an absolute path without \"..\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 if (parse_permissions(f->permissions.set ? f->permissions.str : NULL, &mode) < 0) {
-                        r = planner_issue(P, false, origin, "%s: permissions \"%s\" are not octal; file skipped", f->path.str,
-                                          f->permissions.str);
+                        r = planner_issue(P, false, item, "permissions are not an octal mode such as \"0644\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
-                if (f->owner.set && f->owner.len > 0 && !field_check_passes(&check_owner, f->owner.str)) {
-                        r = planner_issue(P, false, origin, "%s: invalid owner; file skipped", f->path.str);
+                const char *owner = f->owner.set && f->owner.len > 0 ? f->owner.str : NULL;
+                if (owner && !field_check_passes(&check_owner, owner)) {
+                        r = planner_issue(P, false, item, "owner is not user, user:group, uid or uid:gid; file not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -83,15 +146,17 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
-                        r = planner_issue(P, false, origin, "%s: content cannot be decoded; file skipped", f->path.str);
+                        r = planner_issue(P, false, item, "content cannot be decoded with its encoding; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
+                r = warn_same_file(P, item, path, mode, owner);
+                if (r < 0)
+                        return r;
                 /* a file the config itself keeps from other users is
                  * treated as a secret: its bytes are never shown */
-                r = planner_add_write(P, f->path.str, TAKE_PTR(content), size, mode,
-                                      f->owner.set && f->owner.len > 0 ? f->owner.str : NULL, origin, !(mode & 0004));
+                r = planner_add_write(P, path, TAKE_PTR(content), size, mode, owner, origin, !(mode & 0004));
                 if (r < 0)
                         return r;
         }
@@ -106,13 +171,23 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         char *text = NULL;
         int r;
 
-        r = render_oem_release(&co->oem, &text);
+        r = planner_skip_section(P, &schema_ConfigOem, &co->oem, "coreos.oem");
+        if (r != 0)
+                text = NULL;
+        else
+                r = render_oem_release(&co->oem, &text);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                r = planner_issue(P, false, "coreos.oem", "id or version_id contains a control character; not written");
+                r = planner_issue(P, false, "coreos.oem",
+                                  "id or version_id contains a control character; %s not written", schema_ConfigOem.path);
         else if (text)
                 r = planner_add_write(P, schema_ConfigOem.path, text, strlen(text), 0644, NULL, "coreos.oem", false);
+        if (r < 0)
+                return r;
+
+        /* update's keys are items each: a marked one is left out of the file */
+        r = planner_skip_section(P, &schema_ConfigUpdate, &co->update, "coreos.update");
         if (r < 0)
                 return r;
 
@@ -127,7 +202,8 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                         r = planner_stat(P, "/usr/share/coreos/update.conf", true, &base);
                 }
                 if (r < 0)
-                        return planner_issue(P, false, "coreos.update", "cannot read the current update.conf: %s", strerror(-r));
+                        return planner_issue(P, false, "coreos.update", "cannot read the current %s: %s; not written",
+                                             schema_ConfigUpdate.path, strerror(-r));
         }
         text = NULL;
         r = render_update_conf(&co->update, planned ? planned->content : base.content,
@@ -137,23 +213,30 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         if (r < 0) {
                 const SchemaField *f = schema_find(&schema_ConfigUpdate, key, strlen(key));
                 const Value *v = model_value_const(&co->update, f);
-                if (strpbrk(v->str, "\n\r"))
-                        r = planner_issue(P, false, "coreos.update", "%s contains a newline; update.conf not written", key);
+                /* a value with control characters is not echoed */
+                if (has_control(v->str, v->len))
+                        r = planner_issue(P, false, "coreos.update", "%s contains a control character; %s not written", key,
+                                          schema_ConfigUpdate.path);
                 else
-                        r = planner_issue(P, false, "coreos.update",
-                                          "invalid value \"%s\" for %s (valid: %s); update.conf not written", v->str, key,
-                                          f->check ? f->check->describe : "no control characters");
+                        r = planner_issue(P, false, "coreos.update", "invalid value \"%s\" for %s (valid: %s); %s not written",
+                                          v->str, key, f->check ? f->check->describe : "no control characters",
+                                          schema_ConfigUpdate.path);
         } else if (text)
                 r = planner_add_write(P, schema_ConfigUpdate.path, text, strlen(text), 0644, NULL, "coreos.update", false);
         if (r < 0)
                 return r;
 
-        if (cc->manage_etc_hosts.set && cc->manage_etc_hosts.len > 0) {
+        r = planner_skip_marked(P, &cc->manage_etc_hosts, "manage_etc_hosts");
+        if (r < 0)
+                return r;
+        if (r == 0 && cc->manage_etc_hosts.set && cc->manage_etc_hosts.len > 0) {
                 const char *h = P->plan->hostname ?: P->in->current_hostname;
                 if (!streq(cc->manage_etc_hosts.str, "localhost"))
-                        r = planner_issue(P, false, "manage_etc_hosts", "Invalid option to manage_etc_hosts (want \"localhost\")");
+                        r = planner_issue(P, false, "manage_etc_hosts",
+                                          "the only value is \"localhost\"; /etc/hosts not written");
                 else if (isempty(h) || strpbrk(h, " \t\r\n"))
-                        r = planner_issue(P, false, "manage_etc_hosts", "no valid current hostname; /etc/hosts not written");
+                        r = planner_issue(P, false, "manage_etc_hosts",
+                                          "no hostname is set or known to put in it; /etc/hosts not written");
                 else if (asprintf(&text, "127.0.0.1 %s\n", h) < 0)
                         return -ENOMEM;
                 else
@@ -163,12 +246,18 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         }
 
         text = NULL;
-        r = render_env_lines(&schema_ConfigFlannel, &co->flannel, &text, &key);
+        r = planner_skip_section(P, &schema_ConfigFlannel, &co->flannel, "coreos.flannel");
+        if (r == 0)
+                r = render_env_lines(&schema_ConfigFlannel, &co->flannel, &text, &key);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                r = planner_issue(P, false, "coreos.flannel", "%s contains a newline or control character; options.env not written",
-                                  key);
+                r = planner_issue(P, false, "coreos.flannel",
+                                  "%s contains a control character or invalid UTF-8, which an EnvironmentFile= "
+                                  "cannot carry; %s not written",
+                                  key, schema_ConfigFlannel.path);
+        else if (r > 0)
+                r = 0;
         else if (text)
                 r = planner_add_write(P, schema_ConfigFlannel.path, text, strlen(text), 0644, NULL, "coreos.flannel",
                                       strstr(text, "_PASSWORD=") ? SECRET_YES : SECRET_NO);

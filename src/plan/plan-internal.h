@@ -14,6 +14,9 @@ typedef struct Planner {
         const char *runtime_unit_dir;
         char *passwd;              /* the target's /etc/passwd, NULL if absent */
         size_t passwd_size;
+        char *group;               /* the target's /etc/group, NULL if absent */
+        size_t group_size;
+        size_t config;             /* index of the cloud-config being planned */
 } Planner;
 
 /* secret: SECRET_NO (but an existing private file still hides its old
@@ -37,10 +40,32 @@ bool planner_changed(const Plan *p, const char *path) _pure_;
 /* NULL for an unset or empty value. */
 int planner_strdup_value(const Value *v, char **ret);
 
+/* Isolation (issue 9). The validator marks the item holding an error
+ * (Value.error on its self, or on a value for items that are one key); the
+ * planner leaves the item out and says so. */
+
+/* v marked: records a skip issue for item (in P->config) and returns 1;
+ * 0 when v is clean. */
+int planner_skip_marked(Planner *P, const Value *v, const char *item);
+/* "base (value)", the value shown only when it is short and printable: it
+ * may be the very thing that is wrong. */
+int planner_item_name(const char *base, const Value *name, char **ret);
+/* A section rendered for whole (s->render != NONE) at prefix ("coreos.etcd2"):
+ * returns 1 after recording the skip when its self is marked; otherwise
+ * records a skip for each marked key (the renderers leave those out) and
+ * returns 0. */
+int planner_skip_section(Planner *P, const SchemaStruct *s, const void *section, const char *prefix);
+/* The key under coreos ("etcd2") of a section, in any cloud-config, that was
+ * left out and renders for unit; NULL when none. */
+const char *planner_unit_left_out(const Planner *P, const char *unit) _pure_;
+
+/* PlanInput.default_user, else "core". */
+const char *planner_default_user(const Planner *P) _pure_;
+
 /* The concerns, in the order plan_build() calls them. */
 int plan_hostname(Planner *P);                                   /* plan-files.c */
 int plan_users(Planner *P);                                      /* plan-users.c */
-int plan_core_keys(Planner *P);                                  /* plan-users.c */
+int plan_default_user_keys(Planner *P);                          /* plan-users.c */
 int plan_write_files(Planner *P, const ConfigCloudConfig *cc);   /* plan-files.c */
 int plan_generated(Planner *P, const ConfigCloudConfig *cc);     /* plan-files.c */
 int plan_environment(Planner *P);                                /* plan-environment.c */

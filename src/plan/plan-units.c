@@ -29,18 +29,31 @@ static int add_unit(Planner *P, PlanUnit *u) {
 }
 
 static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
-        _cleanup_free_ char *dir = NULL, *path = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL, *item = NULL;
         bool any_change = false;
         int r;
 
+        r = planner_item_name(origin, &u->name, &item);
+        if (r < 0)
+                return r;
+        r = planner_skip_marked(P, &u->self, item);
+        if (r != 0)
+                return r < 0 ? r : 0;
         if (!u->name.set || !field_check_passes(&check_unit_name, u->name.str))
-                return planner_issue(P, false, origin, "no valid unit \"name\"; unit skipped");
+                return planner_issue(P, false, item, "no \"name\", or not a unit name such as \"etcd2.service\"; unit not applied");
         const char *name = u->name.str;
         bool network = unit_is_network(name);
         bool runtime = u->runtime.set && u->runtime.b;
 
         if (network && P->in->user_units)
-                return planner_issue(P, false, origin, "%s: network units cannot be managed by a user manager", name);
+                return planner_issue(P, false, item, "networkd units cannot be managed by a user manager; unit not applied");
+        UnitCommand command = _UNIT_COMMAND_INVALID;
+        if (u->command.set && u->command.len > 0) {
+                command = unit_command_from_string(u->command.str);
+                if (command < 0)
+                        return planner_issue(P, false, item, "command is not one of %s; unit not applied",
+                                             check_unit_command.describe);
+        }
 
         r = unit_dir_for(P, name, runtime, &dir);
         if (r < 0)
@@ -60,11 +73,21 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
 
         for (size_t j = 0; j < u->n_drop_ins; j++) {
                 const ConfigDropIn *d = u->drop_ins + j;
-                _cleanup_free_ char *dp = NULL;
+                _cleanup_free_ char *dp = NULL, *ditem = NULL, *dbase = NULL;
+                if (asprintf(&dbase, "%s.drop_ins[%zu]", origin, j) < 0)
+                        return -ENOMEM;
+                r = planner_item_name(dbase, &d->name, &ditem);
+                if (r < 0)
+                        return r;
+                r = planner_skip_marked(P, &d->self, ditem);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
                 if (!d->name.set || d->name.len == 0 || !d->content.set || d->content.len == 0)
                         continue; /* as coreos-cloudinit: needs both */
                 if (!field_check_passes(&check_dropin_name, d->name.str)) {
-                        r = planner_issue(P, false, origin, "%s: invalid drop-in name; drop-in skipped", name);
+                        r = planner_issue(P, false, ditem, "the name is not a file name ending in \".conf\"; drop-in not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -99,13 +122,34 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
                 .mask = mask,
                 .unmask = unmask,
                 .enable = u->enable.set && u->enable.b && !network,
-                .command = u->command.set && u->command.len > 0 ? unit_command_from_string(u->command.str)
-                                                                : _UNIT_COMMAND_INVALID,
+                .command = command,
                 .changed = any_change,
                 .network = network,
         };
-        if (u->command.set && u->command.len > 0 && pu.command < 0)
-                return planner_issue(P, false, origin, "%s: unsupported command \"%s\"", name, u->command.str);
+
+        /* a unit whose configuration section was left out would run
+         * half-configured (etcd without its discovery bootstraps a cluster
+         * of its own): it is neither started nor enabled; stop stands */
+        const char *left_out = planner_unit_left_out(P, name);
+        if (left_out && (pu.enable || (command >= 0 && command != UNIT_COMMAND_STOP))) {
+                PlanIssue i = {
+                        .origin = item,
+                        .line = u->self.line,
+                        .column = u->self.column,
+                        .config = P->config,
+                };
+                r = asprintf(&i.message, "%s is not %s because coreos.%s was not applied", name,
+                             pu.enable && command >= 0 ? "started or enabled" : pu.enable ? "enabled" : "started",
+                             left_out);
+                if (r < 0)
+                        return -ENOMEM;
+                r = plan_add_issue_full(P->plan, &i);
+                free(i.message);
+                if (r < 0)
+                        return r;
+                pu.enable = false;
+                pu.command = _UNIT_COMMAND_INVALID;
+        }
         pu.name = strdup(name);
         pu.path = TAKE_PTR(path);
         pu.origin = strdup(origin);
@@ -122,11 +166,18 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
         bool secret = false;
         int r;
 
+        /* left out whole (etcd, etcd2, fleet), or without its marked keys
+         * (locksmith) */
+        r = planner_skip_section(P, s, section, origin);
+        if (r != 0)
+                return r < 0 ? r : 0;
         r = render_dropin(s, section, &text, &secret, &key);
         if (r == -ENOMEM)
                 return r;
         if (r < 0)
-                return planner_issue(P, false, origin, "value of \"%s\" contains a newline or control character; %s drop-in not written",
+                return planner_issue(P, false, origin,
+                                     "\"%s\" contains a control character or invalid UTF-8, which an Environment= line "
+                                     "cannot carry; %s drop-in not written",
                                      key, s->unit);
 
         if (asprintf(&unit_path, "%s/%s", P->runtime_unit_dir, s->unit) < 0 ||
@@ -167,7 +218,8 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
 static int plan_update_units(Planner *P, const ConfigUpdate *u) {
         int r;
 
-        if (u->reboot_strategy.set && u->reboot_strategy.len > 0 &&
+        /* marked keys were reported with update.conf */
+        if (u->reboot_strategy.set && u->reboot_strategy.len > 0 && !u->reboot_strategy.error &&
             field_check_passes(&check_reboot_strategy, u->reboot_strategy.str)) {
                 /* the strategy is locksmith's: its unit is the one the
                  * locksmith section's drop-in configures */
@@ -199,7 +251,8 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
                         return r;
         }
 
-        if ((u->group.set && u->group.len > 0) || (u->server.set && u->server.len > 0)) {
+        if ((u->group.set && u->group.len > 0 && !u->group.error) ||
+            (u->server.set && u->server.len > 0 && !u->server.error)) {
                 PlanUnit pu = { .command = UNIT_COMMAND_RESTART };
                 pu.name = strdup(schema_ConfigUpdate.unit);
                 pu.origin = strdup("coreos.update");

@@ -175,20 +175,75 @@ static int strv_from_value(const Value *v, char ***l) {
         return 0;
 }
 
+/* One entry, one key line: surrounding whitespace is trimmed (as
+ * update-ssh-keys did); a control character left inside would start a
+ * second line in authorized_keys (options, another key). */
+static bool key_is_one_line(const char *k) {
+        size_t n = strlen(k);
+        while (n > 0 && strchr(" \t\r\n", k[n - 1]))
+                n--;
+        k += strspn(k, " \t\r\n");
+        if (n == 0 || *k == 0)
+                return false;
+        for (const char *c = k; *c && (size_t) (c - k) < n; c++)
+                if (((unsigned char) *c < 0x20 && *c != '\t') || *c == 0x7f)
+                        return false;
+        return true;
+}
+
+/* Appends the keys of v that are one line each (not already there); the
+ * others are reported under item and left out. */
+static int add_keys(Planner *P, char ***keys, const char *const *list, size_t n, const char *item) {
+        for (size_t i = 0; i < n; i++) {
+                int r;
+                if (!key_is_one_line(list[i])) {
+                        r = planner_issue(P, false, item,
+                                          "SSH key %zu is empty or not a single line (it holds a newline or control "
+                                          "character); that key is left out",
+                                          i + 1);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!strv_contains(*keys, list[i]) && (r = strv_extend(keys, list[i])) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int user_item(const ConfigUser *u, size_t i, char **ret) {
+        char base[32];
+        snprintf(base, sizeof base, "users[%zu]", i);
+        return planner_item_name(base, &u->name, ret);
+}
+
+const char *planner_default_user(const Planner *P) {
+        return P->in->default_user ?: PLAN_DEFAULT_USER;
+}
+
 int plan_users(Planner *P) {
+        const char *default_user = planner_default_user(P);
         int r;
 
-        for (size_t c = 0; c < P->in->n_configs; c++) {
-                const ConfigCloudConfig *cc = P->in->configs[c];
+        for (P->config = 0; P->config < P->in->n_configs; P->config++) {
+                const ConfigCloudConfig *cc = P->in->configs[P->config];
 
                 for (size_t i = 0; i < cc->n_users; i++) {
                         const ConfigUser *u = cc->users + i;
                         _cleanup_free_ char *origin = NULL;
 
-                        if (asprintf(&origin, "users[%zu]", i) < 0)
-                                return -ENOMEM;
+                        r = user_item(u, i, &origin);
+                        if (r < 0)
+                                return r;
+                        r = planner_skip_marked(P, &u->self, origin);
+                        if (r < 0)
+                                return r;
+                        if (r > 0)
+                                continue;
                         if (!u->name.set || u->name.len == 0 || !field_check_passes(&check_user_name, u->name.str)) {
-                                r = planner_issue(P, false, origin, "no valid \"name\"; user skipped");
+                                r = planner_issue(P, false, origin,
+                                                  "no \"name\", or not a user name (lower case letters, digits, '_' "
+                                                  "and '-'; at most 32); user not created");
                                 if (r < 0)
                                         return r;
                                 continue;
@@ -240,57 +295,151 @@ int plan_users(Planner *P) {
                                         return r;
                         }
 
-                        /* core's keys are merged with the top-level ones below */
-                        if (streq(pu.name, "core") || !u->ssh_authorized_keys.set)
+                        /* the default user's keys are merged with the
+                         * top-level ones below */
+                        if (streq(pu.name, default_user) || !u->ssh_authorized_keys.set)
                                 continue;
                         _cleanup_strv_free_ char **keys = NULL;
-                        r = strv_from_value(&u->ssh_authorized_keys, &keys);
-                        if (r >= 0)
+                        r = add_keys(P, &keys, u->ssh_authorized_keys.strv, u->ssh_authorized_keys.n_strv, pu.origin);
+                        if (r >= 0 && keys)
                                 r = plan_user_keys(P, pu.name, pu.homedir, keys, pu.origin);
                         if (r < 0)
                                 return r;
                 }
         }
+        P->config = 0;
         return 0;
 }
 
-/* core gets the union of every part's ssh_authorized_keys, the keys of a
- * users[] entry named core and the metadata's keys, as one key set (in
+/* The groups among want that exist in the root's /etc/group; with
+ * report, the missing ones are named in a warning. */
+static int existing_groups(Planner *P, const char *const *want, bool report, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        for (const char *const *g = want; g && *g; g++) {
+                gid_t gid;
+                int r = group_lookup(P->group, P->group_size, *g, &gid);
+                if (r == -ENOMEM)
+                        return r;
+                if (r >= 0)
+                        r = strv_extend(&l, *g);
+                else if (report)
+                        r = planner_issue(P, true, "default user",
+                                          "group %s does not exist in the root's /etc/group; the user is created without it",
+                                          *g);
+                else
+                        r = 0;
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(l);
+        return 0;
+}
+
+/* Creates the default user as cloud-init creates a distribution's default
+ * user (its "default_user" in cloud.cfg): home directory, /bin/bash,
+ * locked password, the administrative groups the root has, and
+ * passwordless sudo. Returns 1 when planned, 0 when it exists or was
+ * already planned by a users[] entry. */
+static int plan_default_user_account(Planner *P, const char *name) {
+        static const char *const admin_groups[] = { PLAN_DEFAULT_USER_GROUPS, NULL };
+        _cleanup_(plan_user_done) PlanUser pu = { .create = true };
+        _cleanup_free_ char *sudoers = NULL, *rule = NULL;
+        int r;
+
+        for (size_t i = 0; i < P->plan->n_users; i++)
+                if (streq(P->plan->users[i].name, name))
+                        return 0;
+        PasswdEntry e = {};
+        r = passwd_lookup(P->passwd, P->passwd_size, name, &e);
+        passwd_entry_done(&e);
+        if (r == -ENOMEM)
+                return r;
+        if (r >= 0)
+                return 0;
+
+        if (P->in->default_user_no_create)
+                return -ESRCH;
+
+        r = existing_groups(P, P->in->default_user_groups ?: admin_groups, !!P->in->default_user_groups, &pu.groups);
+        if (r < 0)
+                return r;
+        pu.name = strdup(name);
+        pu.shell = strdup("/bin/bash");
+        pu.origin = strdup("default user");
+        if (!pu.name || !pu.shell || !pu.origin)
+                return -ENOMEM;
+
+        /* the user is created locked (useradd --password '*'): sudo must
+         * not ask for a password it cannot have */
+        if (asprintf(&sudoers, "/etc/sudoers.d/90-nodeinit-%s", name) < 0 ||
+            asprintf(&rule, "%s ALL=(ALL) NOPASSWD:ALL\n", name) < 0)
+                return -ENOMEM;
+        size_t n = strlen(rule);
+        r = planner_add_write(P, sudoers, TAKE_PTR(rule), n, 0440, NULL, "default user", SECRET_NO);
+        if (r < 0)
+                return r;
+
+        PlanUser *u = realloc(P->plan->users, sizeof(PlanUser) * (P->plan->n_users + 1));
+        if (!u)
+                return -ENOMEM;
+        P->plan->users = u;
+        P->plan->users[P->plan->n_users++] = pu;
+        pu = (PlanUser) {};
+        return 1;
+}
+
+/* The default user (PlanInput.default_user, "core" unless the site says
+ * otherwise) gets the union of every part's ssh_authorized_keys, the keys of
+ * a users[] entry of that name and the metadata's keys, as one key set (in
  * coreos-cloudinit the top-level set replaced users[core]'s set, which had
  * the same name). */
-int plan_core_keys(Planner *P) {
+int plan_default_user_keys(Planner *P) {
+        const char *name = planner_default_user(P);
         _cleanup_strv_free_ char **keys = NULL;
         const char *homedir = NULL;
         int r;
 
-        for (size_t c = 0; c < P->in->n_configs; c++) {
-                const ConfigCloudConfig *cc = P->in->configs[c];
-                for (size_t i = 0; i < cc->n_users; i++)
-                        if (cc->users[i].name.set && streq(cc->users[i].name.str, "core")) {
-                                r = strv_from_value(&cc->users[i].ssh_authorized_keys, &keys);
-                                if (r < 0)
-                                        return r;
-                                if (cc->users[i].homedir.set && cc->users[i].homedir.len > 0)
-                                        homedir = cc->users[i].homedir.str;
-                        }
-                r = strv_from_value(&cc->ssh_authorized_keys, &keys);
+        for (P->config = 0; P->config < P->in->n_configs; P->config++) {
+                const ConfigCloudConfig *cc = P->in->configs[P->config];
+                for (size_t i = 0; i < cc->n_users; i++) {
+                        const ConfigUser *u = cc->users + i;
+                        _cleanup_free_ char *item = NULL;
+                        if (u->self.error || !u->name.set || !streq(u->name.str, name))
+                                continue; /* a marked entry was reported by plan_users() */
+                        r = user_item(u, i, &item);
+                        if (r >= 0)
+                                r = add_keys(P, &keys, u->ssh_authorized_keys.set ? u->ssh_authorized_keys.strv : NULL,
+                                             u->ssh_authorized_keys.set ? u->ssh_authorized_keys.n_strv : 0, item);
+                        if (r < 0)
+                                return r;
+                        if (u->homedir.set && u->homedir.len > 0)
+                                homedir = u->homedir.str;
+                }
+                r = planner_skip_marked(P, &cc->ssh_authorized_keys, "ssh_authorized_keys");
+                if (r == 0 && cc->ssh_authorized_keys.set)
+                        r = add_keys(P, &keys, cc->ssh_authorized_keys.strv, cc->ssh_authorized_keys.n_strv,
+                                     "ssh_authorized_keys");
                 if (r < 0)
                         return r;
         }
-        for (const char *const *k = P->in->metadata_keys; k && *k; k++) {
-                /* one key per line: a metadata value must not smuggle in
-                 * a second line (options, another key) */
-                if (strpbrk(*k, "\r\n") || strspn(*k, " \t") == strlen(*k)) {
-                        r = planner_issue(P, false, "metadata", "an SSH key from the metadata is not a single line; left out");
-                        if (r < 0)
-                                return r;
-                        continue;
-                }
-                if (!strv_contains(keys, *k) && (r = strv_extend(&keys, *k)) < 0)
-                        return r;
-        }
+        P->config = 0;
+        size_t n_md = 0;
+        for (const char *const *k = P->in->metadata_keys; k && *k; k++)
+                n_md++;
+        r = add_keys(P, &keys, P->in->metadata_keys, n_md, "metadata");
+        if (r < 0)
+                return r;
 
         if (strv_length(keys) == 0)
                 return 0;
-        return plan_user_keys(P, "core", homedir, keys, "ssh_authorized_keys");
+
+        r = plan_default_user_account(P, name);
+        if (r == -ESRCH)
+                return planner_issue(P, false, "ssh_authorized_keys",
+                                     "the default user %s does not exist and the site configuration says not to "
+                                     "create it; SSH keys not installed",
+                                     name);
+        if (r < 0)
+                return r;
+        return plan_user_keys(P, name, homedir, keys, "ssh_authorized_keys");
 }

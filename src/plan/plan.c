@@ -138,6 +138,22 @@ int plan_add_file(Plan *p, PlanFile *f) {
         return 0;
 }
 
+int plan_add_issue_full(Plan *p, const PlanIssue *issue) {
+        _cleanup_free_ char *o = strdup(issue->origin ?: ""), *m = strdup(issue->message ?: "");
+        if (!o || !m)
+                return -ENOMEM;
+
+        PlanIssue *n = realloc(p->issues, sizeof(PlanIssue) * (p->n_issues + 1));
+        if (!n)
+                return -ENOMEM;
+        p->issues = n;
+        p->issues[p->n_issues] = *issue;
+        p->issues[p->n_issues].origin = TAKE_PTR(o);
+        p->issues[p->n_issues].message = TAKE_PTR(m);
+        p->n_issues++;
+        return 0;
+}
+
 int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) {
         _cleanup_free_ char *msg = NULL, *o = NULL;
         va_list ap;

@@ -124,8 +124,12 @@ typedef struct PlanScript {
  * change the exit status. */
 typedef struct PlanIssue {
         bool warning;
-        char *origin;         /* "coreos.update", "metadata" */
+        bool skipped;         /* isolation: origin is an item the validator marked, left
+                               * out whole; message is the validator's error */
+        char *origin;         /* "coreos.update", "metadata", "write_files[2] (/etc/x)" */
         char *message;        /* never contains secret values */
+        unsigned line, column; /* in the cloud-config, 0 when not about a place in one */
+        size_t config;        /* which of PlanInput.configs, when line > 0 */
 } PlanIssue;
 
 typedef struct Plan {
@@ -157,3 +161,5 @@ size_t plan_count_errors(const Plan *p) _pure_;
 int plan_add_file(Plan *p, PlanFile *f);
 const PlanFile *plan_find_file(const Plan *p, const char *path) _pure_;
 int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) _printf_(4, 5);
+/* Adds a copy of *issue (origin and message duplicated). */
+int plan_add_issue_full(Plan *p, const PlanIssue *issue);

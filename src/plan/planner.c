@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "basic/strv.h"
+#include "config/validate.h"
 #include "plan/plan-internal.h"
 
 /* Turns cloud-config models and metadata into a Plan, in coreos-cloudinit's
@@ -164,6 +165,65 @@ int planner_strdup_value(const Value *v, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+int planner_skip_marked(Planner *P, const Value *v, const char *item) {
+        if (!v->error)
+                return 0;
+        PlanIssue i = {
+                .skipped = true,
+                .origin = (char *) item,
+                .message = (char *) v->error,
+                .line = v->error_line,
+                .column = v->error_column,
+                .config = P->config,
+        };
+        int r = plan_add_issue_full(P->plan, &i);
+        return r < 0 ? r : 1;
+}
+
+int planner_item_name(const char *base, const Value *name, char **ret) {
+        bool show = name && name->set && name->str && name->len > 0 && name->len <= 128 &&
+                    strlen(name->str) == name->len;
+        for (size_t i = 0; show && i < name->len; i++)
+                show = (unsigned char) name->str[i] >= 0x20 && name->str[i] != 0x7f;
+        if (!show)
+                *ret = strdup(base);
+        else if (asprintf(ret, "%s (%s)", base, name->str) < 0)
+                *ret = NULL;
+        return *ret ? 0 : -ENOMEM;
+}
+
+int planner_skip_section(Planner *P, const SchemaStruct *s, const void *section, const char *prefix) {
+        /* every model struct starts with its self */
+        int r = planner_skip_marked(P, (const Value *) section, prefix);
+        if (r != 0)
+                return r;
+        for (size_t i = 0; i < s->n_fields; i++) {
+                const Value *v = model_value_const(section, s->fields + i);
+                _cleanup_free_ char *item = NULL;
+                if (!v->error)
+                        continue;
+                if (asprintf(&item, "%s.%s", prefix, s->fields[i].key) < 0)
+                        return -ENOMEM;
+                r = planner_skip_marked(P, v, item);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+const char *planner_unit_left_out(const Planner *P, const char *unit) {
+        for (size_t c = 0; c < P->in->n_configs; c++)
+                for (size_t i = 0; i < schema_ConfigCoreos.n_fields; i++) {
+                        const SchemaField *f = schema_ConfigCoreos.fields + i;
+                        if (f->type != FIELD_STRUCT || !f->sub->unit || !streq(f->sub->unit, unit))
+                                continue;
+                        const Value *self = (const Value *) ((const char *) &P->in->configs[c]->coreos + f->offset);
+                        if (self->error)
+                                return f->key;
+                }
+        return NULL;
+}
+
 int plan_build(const PlanInput *in, Plan *ret) {
         _cleanup_(plan_done) Plan plan = {};
         Planner P = {
@@ -183,6 +243,10 @@ int plan_build(const PlanInput *in, Plan *ret) {
                                 return -EINVAL;
         }
 
+        /* operator settings, not user-data: a bad one stops the run */
+        if (in->default_user && !field_check_passes(&check_user_name, in->default_user))
+                return -EINVAL;
+
         _cleanup_(plan_node_done) PlanNode pw = {};
         r = planner_stat(&P, "/etc/passwd", true, &pw);
         if (r < 0)
@@ -191,22 +255,30 @@ int plan_build(const PlanInput *in, Plan *ret) {
                 P.passwd = pw.content;
                 P.passwd_size = pw.size;
         }
+        _cleanup_(plan_node_done) PlanNode gr = {};
+        r = planner_stat(&P, "/etc/group", true, &gr);
+        if (r < 0)
+                return r;
+        if (gr.kind == PLAN_NODE_REGULAR) {
+                P.group = gr.content;
+                P.group_size = gr.size;
+        }
 
         r = plan_hostname(&P);
         if (r >= 0)
                 r = plan_users(&P);
         if (r >= 0)
-                r = plan_core_keys(&P);
-        for (size_t i = 0; r >= 0 && i < in->n_configs; i++)
-                r = plan_write_files(&P, in->configs[i]);
-        for (size_t i = 0; r >= 0 && i < in->n_configs; i++)
-                r = plan_generated(&P, in->configs[i]);
+                r = plan_default_user_keys(&P);
+        for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
+                r = plan_write_files(&P, in->configs[P.config]);
+        for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
+                r = plan_generated(&P, in->configs[P.config]);
         if (r >= 0)
                 r = plan_environment(&P);
-        for (size_t i = 0; r >= 0 && i < in->n_configs; i++)
-                r = plan_units(&P, in->configs[i]);
-        for (size_t i = 0; r >= 0 && i < in->n_configs; i++)
-                r = plan_discovery(&P, in->configs[i]);
+        for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
+                r = plan_units(&P, in->configs[P.config]);
+        for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
+                r = plan_discovery(&P, in->configs[P.config]);
         if (r >= 0)
                 r = plan_scripts(&P);
         if (r < 0)

@@ -76,6 +76,17 @@ typedef struct PlanInput {
         const char *instance_id;
         const char *const *metadata_keys;        /* NULL-terminated */
 
+        /* The default user (/etc/nodeinit/nodeinit.conf, --default-user):
+         * gets the metadata's SSH keys and the top-level
+         * ssh_authorized_keys. When it gets keys and is not in the root's
+         * /etc/passwd, the plan creates it as cloud-init creates a
+         * distribution's default user: home, /bin/bash, locked password,
+         * supplementary groups, passwordless sudo. */
+        const char *default_user;                /* NULL: PLAN_DEFAULT_USER */
+        const char *const *default_user_groups;  /* NULL-terminated; NULL: PLAN_DEFAULT_USER_GROUPS;
+                                                  * only those in the root's /etc/group are used */
+        bool default_user_no_create;             /* a missing default user is an error for its keys */
+
         const char *current_hostname;  /* for /etc/hosts when no hostname is planned */
         const char *ssh_key_name;      /* NULL: "coreos-cloudinit" */
         const char *workspace;         /* NULL: /var/lib/coreos-cloudinit */
@@ -86,6 +97,9 @@ typedef struct PlanInput {
 } PlanInput;
 
 #define PLAN_SSH_KEY_NAME_DEFAULT "coreos-cloudinit"
+#define PLAN_DEFAULT_USER "core"
+/* cloud-init's administrative groups of a default user */
+#define PLAN_DEFAULT_USER_GROUPS "sudo", "wheel", "adm", "docker", "systemd-journal"
 #define PLAN_WORKSPACE_DEFAULT "/var/lib/coreos-cloudinit"
 
 int plan_build(const PlanInput *in, Plan *ret);
@@ -94,7 +108,7 @@ int plan_build(const PlanInput *in, Plan *ret);
 
 /* Environment="KEY=value" quoting for a unit file: '"' and '\' escaped, '%'
  * doubled. -EINVAL for a value systemd could not take back (newline or other
- * control character but tab). */
+ * control character but tab, invalid UTF-8). */
 int unit_env_quote(const char *value, char **ret);
 
 /* `[Service]` and one Environment= line per set field of a drop-in section
@@ -103,7 +117,13 @@ int unit_env_quote(const char *value, char **ret);
  * password field is among them. */
 int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *ret_secret,
                   const char **reterr_key);
-/* KEY=value lines joined by '\n' without a trailing newline (flannel). */
+/* A value for an EnvironmentFile= line that systemd reads back exactly:
+ * bare when that is safe (coreos-cloudinit's bytes), else double-quoted with
+ * '"', '\\', '`' and '$' escaped. -EINVAL for what no line can carry (a
+ * control character but tab, invalid UTF-8). */
+int env_file_quote(const char *value, char **ret);
+/* KEY=value lines joined by '\n' without a trailing newline (flannel), each
+ * value as env_file_quote() writes it. -EINVAL sets *reterr_key. */
 int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key);
 /* /etc/coreos/update.conf from the base text (NULL = empty). */
 int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size, char **ret,

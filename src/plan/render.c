@@ -47,11 +47,19 @@ static bool has_bad_control(const char *s, size_t n) {
         return false;
 }
 
+/* systemd drops an assignment whose value is not UTF-8 (env_value_is_valid()
+ * for Environment=, check_utf8ness_and_warn() for EnvironmentFile=), and no
+ * control character but tab survives every reader of these files. */
+static bool env_value_acceptable(const char *s) {
+        size_t n = strlen(s);
+        return !has_bad_control(s, n) && utf8_invalid_offset(s, n) == n;
+}
+
 int unit_env_quote(const char *value, char **ret) {
         _cleanup_(buf_done) Buf b = {};
         int r = 0;
 
-        if (has_bad_control(value, strlen(value)))
+        if (!env_value_acceptable(value))
                 return -EINVAL;
 
         for (const char *p = value; *p && r >= 0; p++)
@@ -80,15 +88,15 @@ static bool field_is_scalar(const SchemaField *f) {
         return f->type == FIELD_STRING || f->type == FIELD_INT || f->type == FIELD_FLOAT || f->type == FIELD_BOOL;
 }
 
-/* The set, non-empty scalar fields of a section that have an environment
- * name, formatted as coreos-cloudinit's %v. An explicitly given false or 0
+/* The set, non-empty, unmarked scalar fields of a section that have an
+ * environment name, formatted as coreos-cloudinit's %v. An explicitly given false or 0
  * counts (coreos-cloudinit dropped them); an empty string does not (it
  * would override the unit's own default with nothing). */
 static const char *field_text(const void *section, const SchemaField *f, char *buf, size_t size) {
         if (!f->env || !field_is_scalar(f))
                 return NULL;
         const Value *v = model_value_const(section, f);
-        if (!v->set)
+        if (!v->set || v->error) /* a marked key is left out (isolation) */
                 return NULL;
         if (f->type == FIELD_STRING && v->len == 0)
                 return NULL;
@@ -131,6 +139,43 @@ int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *
         return 0;
 }
 
+/* A value systemd's env-file parser (parse_env_file_internal()) reads back
+ * as is when written bare: it strips leading and trailing whitespace, starts
+ * a quoted string at a leading quote and takes a backslash as an escape
+ * (a trailing one joins the next line); everything else is literal. */
+static bool env_file_value_plain(const char *v) {
+        size_t n = strlen(v);
+        return n > 0 && !strchr(" \t'\"", v[0]) && !strchr(" \t", v[n - 1]) && !strchr(v, '\\');
+}
+
+int env_file_quote(const char *value, char **ret) {
+        _cleanup_(buf_done) Buf b = {};
+        int r;
+
+        if (!env_value_acceptable(value))
+                return -EINVAL;
+        if (env_file_value_plain(value)) {
+                /* bare, as coreos-cloudinit wrote every value */
+                *ret = strdup(value);
+                return *ret ? 0 : -ENOMEM;
+        }
+        /* in double quotes the parser unescapes exactly these four and keeps
+         * any other byte, whitespace included */
+        r = buf_putc(&b, '"');
+        for (const char *p = value; *p && r >= 0; p++) {
+                if (strchr("\"\\`$", *p))
+                        r = buf_putc(&b, '\\');
+                if (r >= 0)
+                        r = buf_putc(&b, *p);
+        }
+        if (r >= 0)
+                r = buf_putc(&b, '"');
+        if (r < 0)
+                return r;
+        *ret = buf_steal(&b, NULL);
+        return 0;
+}
+
 int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key) {
         _cleanup_(buf_done) Buf b = {};
         bool first = true;
@@ -142,11 +187,15 @@ int render_env_lines(const SchemaStruct *s, const void *section, char **ret, con
                 const char *text = field_text(section, f, num, sizeof num);
                 if (!text)
                         continue;
-                if (has_bad_control(text, strlen(text))) {
+                _cleanup_free_ char *q = NULL;
+                r = env_file_quote(text, &q);
+                if (r == -EINVAL) {
                         *reterr_key = f->key;
-                        return -EINVAL;
+                        return r;
                 }
-                r = buf_printf(&b, "%s%s=%s", first ? "" : "\n", f->env, text);
+                if (r < 0)
+                        return r;
+                r = buf_printf(&b, "%s%s=%s", first ? "" : "\n", f->env, q);
                 if (r < 0)
                         return r;
                 first = false;
@@ -167,7 +216,7 @@ int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size
         for (size_t i = 0; i < s->n_fields && n < ELEMENTSOF(subs); i++) {
                 const SchemaField *f = s->fields + i;
                 const Value *v = model_value_const(u, f);
-                if (!v->set || v->len == 0)
+                if (!v->set || v->len == 0 || v->error)
                         continue;
                 if ((f->check && !field_check_passes(f->check, v->str)) || has_bad_control(v->str, v->len)) {
                         *reterr_key = f->key;
@@ -274,23 +323,30 @@ int go_quote(const char *s, char **ret) {
         return 0;
 }
 
+/* A marked value is left out (isolation), as if unset. */
+static const char *oem_value(const Value *v) {
+        return v->set && !v->error ? v->str : "";
+}
+
 int render_oem_release(const ConfigOem *o, char **ret) {
         _cleanup_free_ char *name = NULL, *home = NULL, *bug = NULL;
+        const char *id = oem_value(&o->id), *version = oem_value(&o->version_id);
 
-        if (!o->id.set || o->id.len == 0) {
+        if (isempty(id)) {
                 *ret = NULL;
                 return 0;
         }
-        if (has_bad_control(o->id.str, o->id.len) ||
-            (o->version_id.set && has_bad_control(o->version_id.str, o->version_id.len)))
+        /* the model's lengths: a NUL inside a value is a control character too */
+        if (has_bad_control(id, o->id.len) || (*version && has_bad_control(version, o->version_id.len)))
                 return -EINVAL;
-        if (go_quote(o->name.set ? o->name.str : "", &name) < 0 ||
-            go_quote(o->home_url.set ? o->home_url.str : "", &home) < 0 ||
-            go_quote(o->bug_report_url.set ? o->bug_report_url.str : "", &bug) < 0)
+        if (go_quote(oem_value(&o->name), &name) < 0 || go_quote(oem_value(&o->home_url), &home) < 0 ||
+            go_quote(oem_value(&o->bug_report_url), &bug) < 0)
                 return -ENOMEM;
 
-        return asprintf(ret, "ID=%s\nVERSION_ID=%s\nNAME=%s\nHOME_URL=%s\nBUG_REPORT_URL=%s\n", o->id.str,
-                        o->version_id.set ? o->version_id.str : "", name, home, bug) < 0 ? -ENOMEM : 0;
+        /* coreos-cloudinit's system/oem.go layout: ID and VERSION_ID bare,
+         * the rest Go-quoted, in this order (not the schema's) */
+        return asprintf(ret, "ID=%s\nVERSION_ID=%s\nNAME=%s\nHOME_URL=%s\nBUG_REPORT_URL=%s\n", id, version, name,
+                        home, bug) < 0 ? -ENOMEM : 0;
 }
 
 static bool env_key_char(char c) {

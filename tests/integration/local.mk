@@ -1,3 +1,5 @@
 # tests/integration fragment: the CLI as users run it
 TESTS += tests/integration/test-validate.sh
 EXTRA_DIST += tests/integration/test-validate.sh tests/lib/assert.sh
+TESTS += tests/integration/test-envfile.sh
+EXTRA_DIST += tests/integration/test-envfile.sh

@@ -11,6 +11,11 @@
 
 /* The planner against an in-memory tree: no filesystem involved. */
 
+/* ssh-ed25519 public keys of the right shape (the validator checks the blob) */
+#define K1 "AAAAC3NzaC1lZDI1NTE5AAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB"
+#define K2 "AAAAC3NzaC1lZDI1NTE5AAAAIAICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC"
+#define K3 "AAAAC3NzaC1lZDI1NTE5AAAAIAMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMD"
+
 typedef struct FakeNode {
         const char *path;
         PlanNodeKind kind;
@@ -306,10 +311,10 @@ static void test_users_and_keys(void **state) {
                  0644);
         fake_add(&fake, "/home/core/.ssh/authorized_keys", PLAN_NODE_REGULAR, "ssh-rsa IMAGEKEY image\n", 0600);
         Run run;
-        run_plan(&run, "#cloud-config\nssh_authorized_keys:\n  - \" ssh-ed25519 AAAA one \"\n"
-                       "users:\n  - name: core\n    ssh_authorized_keys: [ssh-ed25519 BBBB two]\n"
+        run_plan(&run, "#cloud-config\nssh_authorized_keys:\n  - \" ssh-ed25519 " K1 " one \"\n"
+                       "users:\n  - name: core\n    ssh_authorized_keys: [ssh-ed25519 " K2 " two]\n"
                        "  - name: alice\n    gecos: Alice \"A\" Liddell\n    passwd: $6$salt$hash\n    groups: [wheel, docker]\n"
-                       "    ssh_authorized_keys: [ssh-ed25519 CCCC alice]\n",
+                       "    ssh_authorized_keys: [ssh-ed25519 " K3 " alice]\n",
                  &fake, NULL, NULL, NULL);
         const Plan *p = &run.plan;
         assert_int_equal(p->n_users, 2);
@@ -323,13 +328,13 @@ static void test_users_and_keys(void **state) {
         assert_string_equal(file(p, "/home/core/.ssh/authorized_keys.d/orig_authorized_keys")->content,
                             "ssh-rsa IMAGEKEY image\n");
         assert_string_equal(file(p, "/home/core/.ssh/authorized_keys.d/coreos-cloudinit")->content,
-                            "ssh-ed25519 BBBB two\nssh-ed25519 AAAA one\n");
+                            "ssh-ed25519 " K2 " two\nssh-ed25519 " K1 " one\n");
         const PlanFile *m = file(p, "/home/core/.ssh/authorized_keys");
-        assert_string_equal(m->content, "ssh-ed25519 BBBB two\nssh-ed25519 AAAA one\nssh-rsa IMAGEKEY image\n");
+        assert_string_equal(m->content, "ssh-ed25519 " K2 " two\nssh-ed25519 " K1 " one\nssh-rsa IMAGEKEY image\n");
         assert_int_equal(m->mode, 0600);
         assert_string_equal(m->owner, "core:");
         assert_int_equal(file(p, "/home/core/.ssh")->action, PLAN_FILE_DIR);
-        assert_string_equal(file(p, "/home/alice/.ssh/authorized_keys")->content, "ssh-ed25519 CCCC alice\n");
+        assert_string_equal(file(p, "/home/alice/.ssh/authorized_keys")->content, "ssh-ed25519 " K3 " alice\n");
         run_done(&run);
 }
 

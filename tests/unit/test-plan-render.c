@@ -126,6 +126,52 @@ static void test_flannel_no_trailing_newline(void **state) {
         cloud_config_done(&c);
 }
 
+/* issue 8: "'" and a trailing "\\" made systemd read the following keys as
+ * part of the value. Expected bytes worked out from systemd's
+ * parse_env_file_internal(); tests/integration/test-envfile.sh proves them
+ * against a real manager. */
+static void test_env_file_quote(void **state) {
+        static const struct { const char *in, *out; } cases[] = {
+                { "http://10.0.0.1:2379,http://10.0.0.2:2379", "http://10.0.0.1:2379,http://10.0.0.2:2379" },
+                { "a b", "a b" },                   /* inner space: bare */
+                { "it's", "it's" },                 /* a quote after the first byte is literal */
+                { "#x", "#x" },                     /* a comment only where a key starts */
+                { "'", "\"'\"" },
+                { "\"x\"", "\"\\\"x\\\"\"" },
+                { "x\\", "\"x\\\\\"" },
+                { " lead", "\" lead\"" },
+                { "trail\t", "\"trail\t\"" },
+                { "$HOME `id`", "$HOME `id`" },     /* EnvironmentFile= expands nothing */
+                { " $HOME `id`", "\" \\$HOME \\`id\\`\"" }, /* but in quotes \\$ and \\` are escapes */
+                { "caf\xc3\xa9", "caf\xc3\xa9" },
+        };
+        char *q = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                assert_int_equal(env_file_quote(cases[i].in, &q), 0);
+                assert_string_equal(q, cases[i].out);
+                free(q);
+        }
+        assert_int_equal(env_file_quote("a\nFLANNELD_IP_MASQ=x", &q), -EINVAL);
+        assert_int_equal(env_file_quote("cr\r", &q), -EINVAL);
+        assert_int_equal(env_file_quote("\xff", &q), -EINVAL);
+        assert_int_equal(unit_env_quote("\xc3", &q), -EINVAL);
+
+        CloudConfig c = parse("#cloud-config\ncoreos:\n  flannel:\n    etcd_endpoints: \"'\"\n    etcd_prefix: \"x\\\\\"\n"
+                              "    ip_masq: \"true\"\n");
+        char *out = NULL;
+        const char *key = NULL;
+        assert_int_equal(render_env_lines(&schema_ConfigFlannel, &c.cc.coreos.flannel, &out, &key), 0);
+        assert_string_equal(out, "FLANNELD_ETCD_ENDPOINTS=\"'\"\nFLANNELD_ETCD_PREFIX=\"x\\\\\"\nFLANNELD_IP_MASQ=true");
+        free(out);
+        cloud_config_done(&c);
+
+        c = parse("#cloud-config\ncoreos:\n  flannel:\n    etcd_prefix: \"a\\nFLANNELD_IP_MASQ=x\"\n");
+        assert_int_equal(render_env_lines(&schema_ConfigFlannel, &c.cc.coreos.flannel, &out, &key), -EINVAL);
+        assert_string_equal(key, "etcd_prefix");
+        cloud_config_done(&c);
+}
+
 static char *update_of(const char *yaml, const char *base) {
         CloudConfig c = parse(yaml);
         char *out = NULL;
@@ -264,6 +310,7 @@ int main(void) {
                 cmocka_unit_test(test_dropin_escaping),
                 cmocka_unit_test(test_dropin_secret),
                 cmocka_unit_test(test_flannel_no_trailing_newline),
+                cmocka_unit_test(test_env_file_quote),
                 cmocka_unit_test(test_update_conf),
                 cmocka_unit_test(test_oem_release),
                 cmocka_unit_test(test_environment),
