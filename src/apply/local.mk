@@ -11,3 +11,4 @@ noinst_LIBRARIES += %reldir%/libapply.a
 %canon_reldir%_libapply_a_CFLAGS = $(AM_CFLAGS) $(SYSTEMD_CFLAGS) $(JSONC_CFLAGS) $(YAML_CFLAGS)
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/discovery.c %reldir%/discovery.h
+%canon_reldir%_libapply_a_SOURCES += %reldir%/systemd-hooks.c %reldir%/systemd-hooks.h

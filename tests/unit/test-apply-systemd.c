@@ -186,9 +186,24 @@ static void test_script_symlink_escape(void **state) {
         const char *text = "#!/bin/sh\necho hi\n";
         PlanScript s = { .content = (char *) text, .size = strlen(text) };
         UnitResult r;
-        assert_true(systemd_run_script(NULL, &s, &fsr, "/ws", NULL, &r) >= 0);
-        /* saved inside the root (where the link points there) or refused; never outside */
+        /* ws/scripts resolves inside the root, to <root><outside>, which
+         * does not exist: refused, nothing saved anywhere */
+        assert_int_equal(systemd_run_script(NULL, &s, &fsr, "/ws", NULL, &r), 1);
+        assert_int_equal(r.outcome, UNIT_OUTCOME_ERROR);
+        assert_non_null(r.message);
+        assert_non_null(strstr(r.message, "cannot save script as /ws/scripts/"));
         assert_int_equal(count_entries(AT_FDCWD, outside), 0);
+        assert_int_equal(count_entries(fsr.fd, "ws"), 1); /* the link alone */
+        unit_result_done(&r);
+
+        /* with that directory made inside the root, the script lands there */
+        _cleanup_free_ char *inside = NULL;
+        assert_true(asprintf(&inside, "mkdir -p '%s%s'", root, outside) > 0);
+        assert_int_equal(system(inside), 0);
+        assert_int_equal(systemd_run_script(NULL, &s, &fsr, "/ws", NULL, &r), 0);
+        assert_int_equal(r.outcome, UNIT_OUTCOME_SKIPPED);
+        assert_int_equal(count_entries(AT_FDCWD, outside), 0);
+        assert_int_equal(count_entries(fsr.fd, outside + 1), 1);
         unit_result_done(&r);
 
         rm_rf(root);

@@ -131,14 +131,20 @@ static void test_commit_idempotent(void **state) {
         assert_int_equal(st1.st_gid, 501);
 
         commit_once("second");
+        /* untouched: the same inode, not rewritten (mtime), not even
+         * chmod/chowned again (ctime) */
         assert_int_equal(stat(p, &st2), 0);
-        assert_int_equal(st1.st_mtim.tv_nsec, st2.st_mtim.tv_nsec);
         assert_int_equal(st1.st_ino, st2.st_ino);
+        assert_memory_equal(&st1.st_mtim, &st2.st_mtim, sizeof st1.st_mtim);
+        assert_memory_equal(&st1.st_ctim, &st2.st_ctim, sizeof st1.st_ctim);
 
+        /* the mask is a link to /dev/null, nothing else */
         char t[32];
         snprintf(p, sizeof p, "%s/run/systemd/system/x.service", root_dir);
-        ssize_t l = readlink(p, t, sizeof t);
-        assert_int_equal(l, 9);
+        ssize_t l = readlink(p, t, sizeof t - 1);
+        assert_true(l > 0);
+        t[l] = 0;
+        assert_string_equal(t, "/dev/null");
 
         /* unmask removes only a mask */
         FsRoot r;
@@ -225,6 +231,11 @@ static void test_stat_node(void **state) {
 }
 
 int main(void) {
+        /* owners other than ourselves need root */
+        if (geteuid() != 0) {
+                printf("SKIP: needs root (chowns files to other users)\n");
+                return 77;
+        }
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_owner),
                 cmocka_unit_test(test_useradd_argv),
