@@ -32,6 +32,8 @@ typedef struct ApplyStep {
         char *action;        /* "write", "mask", "create", "start", ... */
         ApplyStatus status;
         char *detail;        /* why (failure reason, "not a mask", job result); never secret */
+        uint64_t start_usec; /* CLOCK_MONOTONIC when the step began and ended (for `analyze`); */
+        uint64_t end_usec;   /* the files of one durable batch share the batch's */
 } ApplyStep;
 
 typedef struct ApplyResult {
@@ -39,6 +41,7 @@ typedef struct ApplyResult {
         size_t n_steps;
         size_t n_failed;
         uint64_t usec;       /* wall time of apply_plan() */
+        uint64_t step_start_usec; /* when the next step added began (default: the last one's end) */
 } ApplyResult;
 
 void apply_result_done(ApplyResult *r);

@@ -24,3 +24,4 @@ uninstall-hook:
 	rm -f $(DESTDIR)$(bindir)/coreos-cloudinit
 nodeinit_SOURCES += %reldir%/verb-discovery.c
 nodeinit_SOURCES += %reldir%/inputs.c %reldir%/inputs.h
+nodeinit_SOURCES += %reldir%/verb-status.c %reldir%/verb-status.h %reldir%/verb-analyze.c %reldir%/run-record.c %reldir%/run-record.h

@@ -19,6 +19,8 @@ static const Verb verbs[] = {
         { "validate", verb_validate, "check cloud-config files" },
         { "metadata", verb_metadata, "fetch and show what a datasource knows about this node" },
         { "discovery", verb_discovery, "etcd discovery helpers (discovery new)" },
+        { "status", verb_status, "show the last apply run's result; --wait for the boot run" },
+        { "analyze", verb_analyze, "show where the last apply run's time went" },
 };
 
 static void help(void) {

@@ -9,3 +9,5 @@ int verb_validate_compat(int argc, char *argv[]);
 int verb_metadata(int argc, char *argv[]);
 int verb_apply(int argc, char *argv[]);
 int verb_discovery(int argc, char *argv[]);
+int verb_status(int argc, char *argv[]);
+int verb_analyze(int argc, char *argv[]);

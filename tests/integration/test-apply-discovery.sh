@@ -16,6 +16,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/usermgr.sh"
 . "$top_srcdir/tests/lib/etcd.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 nit_require_root
 nit_require_cmds unshare setsid systemctl etcd curl python3
@@ -38,11 +39,6 @@ eval "$(usermgr_env "$S/um")"
 OUT=$S/units-out
 mkdir -p "$OUT"
 
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 out_has() { grep -qE -- "$1" "$S/out"; }
 json_get() { "$(nit_python)" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
@@ -174,5 +170,4 @@ check "run deadline: the slow start is left queued" \
         grep -qE "^done +unit nit-slow.service: start — queued: .*run's deadline" "$S/out"
 usermgr_systemctl "$S/um" stop nit-slow.service
 
-echo "1..$n"
-[[ $fails -eq 0 ]]
+finish

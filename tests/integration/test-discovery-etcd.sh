@@ -8,6 +8,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/etcd.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 nit_require_cmds etcd curl python3
 NODEINIT=${NODEINIT:-$top_builddir/nodeinit}
@@ -31,11 +32,6 @@ trap cleanup EXIT
 etcd_disc_start "$S/disc" --port $PORT || exit 99
 PREFIX=$ETCD_DISC_URL/v2/keys/discovery
 
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 # disc ARGS... : nodeinit discovery, output in $S/out, exit status in $RC
 disc() {
         "$NODEINIT" discovery "$@" > "$S/out" 2> "$S/err"
@@ -154,5 +150,4 @@ disc register --name n2 --peer-addr 10.0.0.22:7001 "$T04"
 check "0.4 changed address: re-registered" out_has 're-registered n2=10.0.0.22:7001 \(was 10.0.0.2:7001\)'
 check "0.4 changed address: stored" test "$(key_json "$T04/n2" | json_get 'd["node"]["value"]')" = 10.0.0.22:7001
 
-echo "1..$n"
-exit $((fails > 0))
+finish

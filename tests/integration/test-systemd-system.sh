@@ -9,6 +9,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/nspawn.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 nit_require_root
 nit_require_cmds systemd-nspawn nsenter
@@ -23,11 +24,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 in_c() { nspawn_exec "$S/c" "$@"; }
 D=/opt/nit-build/tests/integration/sd-driver
 
@@ -106,5 +102,4 @@ check "script unit started" has script "$(awk -F'\t' '$1 == "script" { print $2 
 check "script ran with python3" nit_retry 120000 0.05 in_c grep -qx py /run/script.out
 check "saved under /var/lib/nodeinit/scripts" bash -c "[[ -n \$(nsenter -t $(nspawn_init "$S/c") -a ls /var/lib/nodeinit/scripts) ]]"
 
-echo "1..$n"
-exit $((fails > 0))
+finish

@@ -7,6 +7,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/usermgr.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 nit_require_root
 nit_require_cmds unshare setsid systemctl python3
@@ -29,11 +30,6 @@ mkdir -p "$C" "$R"
 OUT=$S/out
 mkdir -p "$OUT"
 
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
 
 # drive ARGS... : run the driver, results in $S/res, timings in $S/time
 drive() {
@@ -138,27 +134,28 @@ check "restart after an error still done" has restart t1.service done
 check "reload-or-try-restart done" has reload-or-try-restart t1.service done
 check "t1 active" test "$(prop t1.service ActiveState)" = active
 
-# --- 9. a job ordered after a unit that does not finish: bounded wait, queued
+# --- 9. a job ordered after a unit that does not finish: bounded wait, queued.
+# The bounds are seconds because the jobs before and after the blocked ones
+# must finish within them on a loaded machine; which bound ended a wait is
+# read from the driver's message, never from the clock.
 printf '[Service]\nType=oneshot\nExecStart=/bin/sleep 600\n' > "$R/blocker.service"
 printf '[Unit]\nAfter=blocker.service\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c "echo after > %s/after"\n' \
         "$OUT" > "$R/after.service"
-drive --timeout-ms 300 blocker.service:start after.service:start t4.service:restart
-check "blocker left queued after the timeout" has start blocker.service queued "still running after 300 ms"
+drive --timeout-ms 5000 blocker.service:start after.service:start t4.service:restart
+check "blocker left queued after the timeout" has start blocker.service queued "still running after 5000 ms"
 check "after.service left queued" has start after.service queued "still running"
 check "the run went on" has restart t4.service done
 check "queued is not a failure" test "$DRIVE_RC" -eq 0
 # the run's deadline bounds every wait, whatever the job timeout
 usermgr_systemctl "$S/um" stop --no-block after.service
-drive --timeout-ms 60000 --deadline-ms 400 t4.service:restart after.service:restart t1.service:restart
+drive --timeout-ms 120000 --deadline-ms 8000 t4.service:restart after.service:restart t1.service:restart
 check "deadline: a job before it reports done" has restart t4.service done
 check "deadline: the blocked job is left queued" has restart after.service queued "at the run's deadline"
 check "deadline: jobs after it are not waited for" has restart t1.service queued "at the run's deadline"
-check "deadline: no 60 s wait" test "$(awk -F'\t' '$2 == "total" { print $3 }' "$S/time")" -lt 30000000
 # as if nodeinit ran inside blocker.service: detected at once, no wait
 usermgr_systemctl "$S/um" stop --no-block after.service
-drive --timeout-ms 60000 --self-unit blocker.service after.service:restart
+drive --timeout-ms 120000 --self-unit blocker.service after.service:restart
 check "job waiting for our own unit: queued at once" has restart after.service queued "waits for blocker.service"
-check "no 60 s wait" test "$(awk -F'\t' '$2 == "total" { print $3 }' "$S/time")" -lt 30000000
 usermgr_systemctl "$S/um" stop blocker.service
 check "after.service ran once the blocker ended" wait_file "$OUT/after"
 
@@ -173,7 +170,7 @@ StandardError=file:$OUT/self.err
 EOF
 printf '[Unit]\nAfter=nit-self.service\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/bin/sh -c "echo late > %s/late"\n' \
         "$OUT" > "$R/late.service"
-timeout 30 env XDG_RUNTIME_DIR="$USERMGR_XDG_RUNTIME_DIR" systemctl --user start nit-self.service
+timeout 300 env XDG_RUNTIME_DIR="$USERMGR_XDG_RUNTIME_DIR" systemctl --user start nit-self.service
 check "inside its own unit: no deadlock" test $? -eq 0
 sed 's/^/    # /' "$OUT/self.res"
 check "job ordered after our own unit: queued" \
@@ -225,6 +222,4 @@ check "none: enable skipped" has enable t1.service skipped
 check "none: stop skipped" has stop t1.service skipped
 check "none: t1 still active" test "$(prop t1.service ActiveState)" = active
 
-echo "1..$n"
-grep '^time' "$S/time" > /dev/null
-exit $((fails > 0))
+finish

@@ -1,6 +1,10 @@
 #!/bin/bash
-# Tiny assertion helpers for shell tests: count failures, print what differs,
-# and end with the plain "N passed, N failed" line.
+# The assertion helpers of the shell tests: count failures, print what
+# differs, and end with the plain "N passed, N failed" line (finish, which
+# is also the script's status).
+#   check WHAT CMD...          run CMD; "ok N - WHAT" or "not ok N - WHAT"
+#   assert_eq GOT WANT [WHAT]  assert_contains / assert_not_contains / assert_matches TEXT PATTERN
+#   pass, fail MESSAGE         count one result by hand
 _passed=0
 _failed=0
 
@@ -11,6 +15,18 @@ fail() {
 
 pass() {
         _passed=$((_passed + 1))
+}
+
+check() {
+        local what=$1 n=$((_passed + _failed + 1))
+        shift
+        if "$@"; then
+                pass
+                echo "ok $n - $what"
+        else
+                _failed=$((_failed + 1))
+                echo "not ok $n - $what"
+        fi
 }
 
 assert_eq() {
@@ -31,5 +47,7 @@ assert_matches() {
 
 finish() {
         echo "$(basename "$0"): $_passed passed, $_failed failed"
+        # a test that asserted nothing proved nothing
+        [ $((_passed + _failed)) -gt 0 ] || { echo "FAIL: no assertion ran" >&2; return 1; }
         [ "$_failed" -eq 0 ]
 }
