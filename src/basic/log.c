@@ -2,6 +2,7 @@
 #include <stdarg.h>
 
 #include "escape.h"
+#include "log-journal.h"
 #include "log.h"
 
 static int log_max_level = LOG_INFO;
@@ -26,6 +27,9 @@ int log_internal(int level, int error, const char *func, const char *fmt, ...) {
                 va_start(ap, fmt);
                 vsnprintf(msg, sizeof msg, fmt, ap);
                 va_end(ap);
+                /* stderr is the journal: a structured entry instead */
+                if (log_journal_send(level, msg, NULL, 0) >= 0)
+                        return e > 0 ? -e : -EIO;
                 /* messages carry values from user-data and metadata: one
                  * log line per event, whatever bytes they hold */
                 fputs("nodeinit: ", stderr);
