@@ -10,11 +10,14 @@ PY_LOG_COMPILER = python3
 UNIT_LDADD_COMMON = src/basic/libbasic.a $(DEPS_LIBS) $(CMOCKA_LIBS)
 UNIT_CFLAGS_COMMON = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 
+if HAVE_CMOCKA
 include tests/unit/config.mk
 include tests/unit/userdata.mk
 include tests/unit/source.mk
 include tests/unit/plan.mk
 include tests/unit/apply.mk
+include tests/unit/report.mk
+endif
 include tests/integration/local.mk
 include tests/integration/source.mk
 include tests/integration/apply.mk

@@ -12,3 +12,4 @@ noinst_LIBRARIES += %reldir%/libapply.a
 %canon_reldir%_libapply_a_SOURCES += \
 	%reldir%/discovery.c %reldir%/discovery.h
 %canon_reldir%_libapply_a_SOURCES += %reldir%/systemd-hooks.c %reldir%/systemd-hooks.h
+%canon_reldir%_libapply_a_SOURCES += %reldir%/host.c %reldir%/host.h

@@ -20,3 +20,5 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/user-name.c %reldir%/user-name.h %reldir%/ssh-key.c %reldir%/ssh-key.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/path-util.c %reldir%/path-util.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/log-journal.c %reldir%/log-journal.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/deadline.c %reldir%/deadline.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/site-config.c %reldir%/site-config.h
