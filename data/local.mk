@@ -6,12 +6,14 @@ dist_noinst_DATA += \
 
 dist_man_MANS += %reldir%/man/nodeinit.1
 
-# Boot units (issue 5), installed like coreos-cloudinit's. The default keeps
-# them under $(prefix) so DESTDIR installs and `make distcheck` stay in their
-# tree; a distribution package sets the systemd location from pkg-config:
-#   make install systemdsystemunitdir="$(pkg-config --variable=systemdsystemunitdir systemd)"
-systemdsystemunitdir = $(prefix)/lib/systemd/system
+# The site configuration: a package marks it a conffile, so an admin's
+# edits survive upgrades.
+nodeinitconfdir = $(sysconfdir)/nodeinit
+dist_nodeinitconf_DATA = %reldir%/nodeinit.conf
 
+# Boot units (issue 5), installed like coreos-cloudinit's, where systemd
+# looks for them (configure: pkg-config systemd, or
+# --with-systemdsystemunitdir; `make distcheck` keeps them under its prefix).
 nodeinit_units_in = \
 	%reldir%/units/nodeinit-ec2.service.in \
 	%reldir%/units/user-cloudinit@.service.in \

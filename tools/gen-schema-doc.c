@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Writes nodeinit-cloud-config(5) from the schema table, so the manual can
- * never list a key the parser does not know, or miss one it does. */
+/* Writes nodeinit-cloud-config(5) (--man) or the JSON Schema (--json) from
+ * the schema table, so neither can list a key the parser does not know, or
+ * miss one it does. A cross build takes both from the release tarball. */
 #include <stdio.h>
 
-#include "config/schema.h"
+#include "config/schema-doc.h"
+#include "config/schema-json.h"
 
 static void roff_text(const char *s) {
         for (; *s; s++) {
@@ -16,31 +18,24 @@ static void roff_text(const char *s) {
         }
 }
 
+static void roff_emit(SchemaDocKind kind, const char *s, void *userdata) {
+        if (kind == SCHEMA_DOC_NAME)
+                fputs("\\fB", stdout);
+        roff_text(s);
+        if (kind == SCHEMA_DOC_NAME)
+                fputs("\\fR", stdout);
+}
+
 static void section(const char *path, const SchemaStruct *s) {
         printf(".SS %s\n", path);
-        if (s->dropin_unit) {
-                printf("Rendered as Environment= lines of the drop-in\n.IR /run/systemd/system/%s.d/20-cloudinit.conf ,\nin this order.\n",
-                       s->dropin_unit);
+        if (s->render != SCHEMA_RENDER_NONE) {
+                schema_doc_section(s, roff_emit, NULL);
+                putchar('\n');
         }
         for (size_t i = 0; i < s->n_fields; i++) {
                 const SchemaField *f = s->fields + i;
                 printf(".TP\n.B %s\n", f->key);
-                printf("Type: %s.", field_type_to_string(f->type));
-                if (f->env) {
-                        printf(" Variable: \\fB");
-                        roff_text(f->env);
-                        printf("\\fR.");
-                }
-                if (f->check) {
-                        printf(" Allowed: ");
-                        roff_text(f->check->describe);
-                        printf(".");
-                }
-                if (f->deprecated) {
-                        printf(" Deprecated: ");
-                        roff_text(f->deprecated);
-                        printf(".");
-                }
+                schema_doc_field(f, roff_emit, NULL);
                 putchar('\n');
         }
         for (size_t i = 0; i < s->n_fields; i++) {
@@ -54,15 +49,24 @@ static void section(const char *path, const SchemaStruct *s) {
         }
 }
 
-int main(void) {
+static int man(void) {
         printf(".TH NODEINIT-CLOUD-CONFIG 5 \"\" \"nodeinit\" \"File Formats\"\n"
                ".SH NAME\nnodeinit-cloud-config \\- the cloud-config keys nodeinit understands\n"
-               ".SH DESCRIPTION\nA cloud-config is YAML whose first line is \\fB#cloud-config\\fR. "
-               "In every key, \\fB-\\fR and \\fB_\\fR are the same (\\fBpeer-addr\\fR is \\fBpeer_addr\\fR). "
-               "String fields keep the text as written (\\fBoff\\fR, \\fB0744\\fR); bool fields take YAML 1.1 booleans "
-               "(yes, no, on, off, true, false). This page is generated from the table nodeinit's parser, "
-               "validator and renderers use.\n.SH KEYS\n");
+               ".SH DESCRIPTION\n");
+        schema_doc_intro(roff_emit, NULL);
+        printf(" This page is generated from the table nodeinit's parser, validator and renderers use;\n"
+               ".B nodeinit schema\n"
+               "prints the same as a JSON Schema for editors.\n.SH KEYS\n");
         section("", &schema_ConfigCloudConfig);
         printf(".SH SEE ALSO\n.BR nodeinit (1)\n");
-        return 0;
+        return ferror(stdout) ? 1 : 0;
+}
+
+int main(int argc, char *argv[]) {
+        if (argc == 2 && streq(argv[1], "--man"))
+                return man();
+        if (argc == 2 && streq(argv[1], "--json"))
+                return schema_json_write(stdout) < 0 ? 1 : 0;
+        fprintf(stderr, "Usage: %s --man|--json\n", argv[0]);
+        return 2;
 }

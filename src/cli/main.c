@@ -21,6 +21,7 @@ static const Verb verbs[] = {
         { "discovery", verb_discovery, "etcd discovery helpers (discovery new)" },
         { "status", verb_status, "show the last apply run's result; --wait for the boot run" },
         { "analyze", verb_analyze, "show where the last apply run's time went" },
+        { "schema", verb_schema, "print the cloud-config JSON Schema, for editors" },
 };
 
 static void help(void) {

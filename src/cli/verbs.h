@@ -11,3 +11,4 @@ int verb_apply(int argc, char *argv[]);
 int verb_discovery(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
 int verb_analyze(int argc, char *argv[]);
+int verb_schema(int argc, char *argv[]);
