@@ -7,7 +7,7 @@ dir=$1; shift
 mkdir -p "$dir"
 cd "$dir"
 [ -f Makefile ] && [ "$(cat .nodeinit-configure-args 2>/dev/null)" = "$*" ] || {
-        "$top/configure" -q "$@"
+        "$top/configure" -q --enable-werror "$@"
         echo "$*" > .nodeinit-configure-args
 }
 make -j"$(nproc)" >/dev/null
