@@ -87,10 +87,20 @@ assert_contains "$out" "line 3: warning: unrecognized key \"foo\""
 "$NODEINIT" -validate -from-file=good.yml; assert_eq "$?" 0 "compat: clean"
 "$NODEINIT" -validate -from-file=script.sh; assert_eq "$?" 0 "compat: script"
 # -validate with a network source: user-data fetched, then validated
-python3 -m http.server --bind 127.0.0.1 0 > http.log 2>&1 &
+# -u: the "Serving HTTP on ... port N" line must reach the log unbuffered
+python3 -u -m http.server --bind 127.0.0.1 0 > http.log 2>&1 &
 http_pid=$!
 trap 'kill $http_pid 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' http.log); [ -n "$port" ] && break; sleep 0.05; done
+# wait for the server to say its port; the bound only ends a broken run
+port=
+deadline=$((SECONDS + 120))
+while [ -z "$port" ]; do
+        port=$(sed -n 's/.*port \([0-9]*\).*/\1/p' http.log)
+        [ -n "$port" ] && break
+        kill -0 "$http_pid" 2>/dev/null || { cat http.log >&2; fail "http.server exited"; break; }
+        [ "$SECONDS" -lt "$deadline" ] || { fail "http.server did not report its port within 120 s"; break; }
+        sleep 0.05
+done
 out=$("$NODEINIT" -validate -from-url="http://127.0.0.1:$port/bad.yml" 2>&1); rc=$?
 assert_eq "$rc" 1 "compat: -from-url"
 assert_contains "$out" "line 5: error: invalid value lol"

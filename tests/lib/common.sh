@@ -64,7 +64,9 @@ nit_retry() {
         done
 }
 
-# Tests that need root and real tools skip (automake exit 77) instead of failing.
+# Tests that need root and real tools skip (automake exit 77) instead of
+# failing; the reason goes to the log, where contrib/test.sh shows it (and
+# in CI, where a skip is a failure, says what to install).
 nit_skip() { echo "SKIP: $*" >&2; exit 77; }
 
 # nit_check GOT WANT WHAT: one "ok   - WHAT" or "FAIL - WHAT: got ..., want ..."
@@ -79,7 +81,8 @@ nit_check() {
                 NIT_FAIL=1
         fi
 }
-nit_require_root() { [[ $(id -u) -eq 0 ]] || nit_skip "needs root"; }
+# nit_require_root [WHY]: skip, saying why root is needed
+nit_require_root() { [[ $(id -u) -eq 0 ]] || nit_skip "needs root${1:+ ($1)}, running as $(id -un)"; }
 nit_require_cmds() {
         local c
         for c in "$@"; do
