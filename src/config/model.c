@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 
 #include "basic/buf.h"
 #include "config/model.h"
@@ -14,7 +16,38 @@
 typedef struct Decoder {
         Arena *arena;
         DiagList *diags;
+        Value *item; /* self of the isolation item being decoded, or NULL */
 } Decoder;
+
+static void value_mark(Value *v, const char *message, unsigned line, unsigned column) {
+        if (!v || v->error)
+                return;
+        v->error = message;
+        v->error_line = line;
+        v->error_column = column;
+}
+
+int config_error(Arena *arena, DiagList *diags, Value *v, Value *item, unsigned line, unsigned column,
+                 const char *fmt, ...) {
+        _cleanup_(buf_done) Buf b = {};
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = buf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        if (r < 0)
+                return r;
+        r = diag_add(diags, DIAG_ERROR, line, column, "%s", b.data ?: "");
+        if (r < 0)
+                return r;
+        const char *m = arena_strndup(arena, b.data ?: "", b.len);
+        if (!m)
+                return -ENOMEM;
+        value_mark(v, m, line, column);
+        value_mark(item, m, line, column);
+        return 0;
+}
 
 static void value_at(Value *v, const Node *n) {
         v->line = n->line;
@@ -45,18 +78,40 @@ static bool type_compatible(const Node *n, FieldType t) {
         }
 }
 
-static int report_check(Decoder *d, const FieldCheck *c, const char *value, const Node *at) {
-        DiagKind kind = c->warning_only ? DIAG_WARNING : DIAG_ERROR;
+/* A value outside a field's allowed set. Checks with problem() say why and
+ * name the key (the value may hold a control character or a secret); the
+ * others keep coreos-cloudinit's "invalid value X" or their own message. */
+static int report_check(Decoder *d, const FieldCheck *c, const char *key, const char *value, const Node *at,
+                        Value *v) {
+        if (c->problem) {
+                const char *why = c->problem(value);
+                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "invalid \"%s\": %s", key,
+                                    why ?: "is not allowed");
+        }
+
+        if (c->warning_only) {
+                if (!c->message)
+                        return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "invalid value %s", value);
+                const char *p = strstr(c->message, "%s");
+                if (!p)
+                        return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "%s", c->message);
+                return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "%.*s%s%s", (int) (p - c->message),
+                                c->message, value, p + 2);
+        }
 
         if (!c->message)
-                return diag_add(d->diags, kind, at->line, at->column, "invalid value %s", value);
-
+                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "invalid value %s", value);
         /* message carries at most one %s: the value */
         const char *p = strstr(c->message, "%s");
         if (!p)
-                return diag_add(d->diags, kind, at->line, at->column, "%s", c->message);
-        return diag_add(d->diags, kind, at->line, at->column, "%.*s%s%s", (int) (p - c->message), c->message,
-                        value, p + 2);
+                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%s", c->message);
+        return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%.*s%s%s",
+                            (int) (p - c->message), c->message, value, p + 2);
+}
+
+static bool check_fails(const FieldCheck *c, const char *value) {
+        /* a legacy value passes here; legacy_rewrite() replaces it */
+        return c && !field_check_passes(c, value) && !field_check_legacy(c, value);
 }
 
 static int decode_struct(Decoder *d, const Node *map, const SchemaStruct *s, void *base);
@@ -92,19 +147,43 @@ static int decode_list(Decoder *d, const Node *seq, const SchemaField *f, void *
 static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value *v) {
         const char **l = arena_new0(d->arena, const char *, seq->n_children + 1);
         size_t n = 0;
+        int r;
 
         if (!l)
                 return -ENOMEM;
         for (size_t i = 0; i < seq->n_children; i++) {
                 const Node *e = seq->children[i];
                 if (!type_compatible(e, FIELD_STRING)) {
-                        int r = diag_add(d->diags, DIAG_WARNING, e->line, e->column,
-                                         "incorrect type for \"%s[%zu]\" (want string)", f->key, i);
+                        r = diag_add(d->diags, DIAG_WARNING, e->line, e->column,
+                                     "incorrect type for \"%s[%zu]\" (want string)", f->key, i);
                         if (r < 0)
                                 return r;
                         continue;
                 }
-                l[n++] = e->value;
+
+                const char *s = e->value;
+                size_t len = e->len;
+                if (f->check && f->check->one_line) {
+                        /* "- |" blocks end in a line break that is no part of the line */
+                        while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+                                len--;
+                        if (len != e->len && !(s = arena_strndup(d->arena, s, len)))
+                                return -ENOMEM;
+                }
+                if (f->check && (memchr(s, 0, len) || check_fails(f->check, s))) {
+                        /* the entry is dropped as well as marked: it can reach
+                         * nothing even where marks are not honoured */
+                        if (f->check->problem) {
+                                const char *why = memchr(s, 0, len) ? "contains a NUL byte" : f->check->problem(s);
+                                r = config_error(d->arena, d->diags, v, d->item, e->line, e->column,
+                                                 "invalid \"%s[%zu]\": %s", f->key, i, why ?: "is not allowed");
+                        } else
+                                r = report_check(d, f->check, f->key, s, e, v);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                l[n++] = s;
         }
         v->strv = l;
         v->n_strv = n;
@@ -156,11 +235,21 @@ static int decode_field(Decoder *d, const Node *key, const Node *val, const Sche
 
         if (val->binary_invalid) {
                 v->set = false;
-                return diag_add(d->diags, DIAG_ERROR, val->line, val->column,
-                                "content cannot be decoded as \"!!binary\"");
+                return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
+                                    "content cannot be decoded as \"!!binary\"");
         }
-        if (f->check && v->len > 0 && !field_check_passes(f->check, v->str))
-                return report_check(d, f->check, v->str, val);
+        if (f->check && f->check->problem && memchr(v->str, 0, v->len)) {
+                /* !!binary can carry a NUL, which no check below would see */
+                v->set = false;
+                return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
+                                    "invalid \"%s\": contains a NUL byte", f->key);
+        }
+        if (f->check && v->len > 0 && check_fails(f->check, v->str)) {
+                /* what would be injected goes, beside the mark */
+                if (f->check->problem)
+                        v->set = false;
+                return report_check(d, f->check, f->key, v->str, val, v);
+        }
         return 0;
 }
 
@@ -175,25 +264,27 @@ static int key_text(Decoder *d, const Node *k, char **ret) {
         return 0;
 }
 
-static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void *base, unsigned *seen, bool merged);
+typedef struct Seen Seen;
+static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void *base, Seen *seen, bool merged);
 
 /* YAML 1.1 merge keys ("<<: *defaults"), which go-yaml v1 honours: merged
  * pairs come first so the mapping's own keys override them. */
-static int decode_merge(Decoder *d, const Node *val, const SchemaStruct *s, void *base, unsigned *seen) {
+static int decode_merge(Decoder *d, const Node *val, const SchemaStruct *s, void *base, Seen *seen) {
         if (val->type == NODE_MAPPING)
                 return decode_pairs(d, val, s, base, seen, true);
         if (val->type == NODE_SEQUENCE)
                 for (size_t i = val->n_children; i > 0; i--) {
                         const Node *m = val->children[i - 1];
                         if (m->type != NODE_MAPPING)
-                                return diag_add(d->diags, DIAG_ERROR, m->line, m->column,
-                                                "a merge key (<<) takes mappings only");
+                                return config_error(d->arena, d->diags, NULL, d->item, m->line, m->column,
+                                                    "a merge key (<<) takes mappings only");
                         int r = decode_pairs(d, m, s, base, seen, true);
                         if (r < 0)
                                 return r;
                 }
         else
-                return diag_add(d->diags, DIAG_ERROR, val->line, val->column, "a merge key (<<) takes a mapping");
+                return config_error(d->arena, d->diags, NULL, d->item, val->line, val->column,
+                                    "a merge key (<<) takes a mapping");
         return 0;
 }
 
@@ -201,7 +292,59 @@ static bool is_merge_key(const Node *k) {
         return k->type == NODE_SCALAR && k->kind == SCALAR_STRING && !k->tag && streq(k->value, "<<");
 }
 
-static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void *base, unsigned *seen, bool merged) {
+/* Duplicate keys follow one rule: the later key wins, except that an empty
+ * (null) later value does not erase an earlier one, and two mappings merge
+ * (go-yaml's behaviour, so snippets pasted one after the other keep working)
+ * with the later one's keys winning. The warning says which line's value is
+ * used. A later value of the wrong type is not used either; decode_field()
+ * says why. */
+static int report_duplicate(Decoder *d, const SchemaField *f, const Node *k, const Node *v, unsigned also_at,
+                            unsigned used) {
+        if (node_is_null(v))
+                return used > 0 ? diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                           "duplicate key \"%s\" (also at line %u); this one is empty, the value at line %u is used",
+                                           f->key, also_at, used)
+                                : diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                           "duplicate key \"%s\" (also at line %u); both are empty", f->key, also_at);
+        if (!type_compatible(v, f->type))
+                return used > 0 ? diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                           "duplicate key \"%s\" (also at line %u); this one has the wrong type, the value at line %u is used",
+                                           f->key, also_at, used)
+                                : diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                           "duplicate key \"%s\" (also at line %u)", f->key, also_at);
+        if (f->type == FIELD_STRUCT && used > 0)
+                return diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                "duplicate key \"%s\" (also at line %u); the two are merged, and where both set a key the value at line %u is used",
+                                f->key, also_at, k->line);
+        return diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                        "duplicate key \"%s\" (also at line %u); the value at line %u is used", f->key, also_at,
+                        k->line);
+}
+
+static int report_unknown(Decoder *d, const SchemaStruct *s, const Node *k, const SchemaAlias *alias) {
+        char *name;
+        int r;
+
+        r = key_text(d, k, &name);
+        if (r < 0)
+                return r;
+        const char *hint = schema_suggest(s, name);
+        r = hint ? diag_add(d->diags, DIAG_WARNING, k->line, k->column, "unrecognized key \"%s\" (did you mean \"%s\"?)",
+                            name, hint)
+                 : diag_add(d->diags, DIAG_WARNING, k->line, k->column, "unrecognized key \"%s\"", name);
+        if (r < 0)
+                return r;
+        if (alias)
+                return diag_add(d->diags, DIAG_INFO, k->line, k->column, "%s", alias->note);
+        return 0;
+}
+
+struct Seen {
+        unsigned *at;   /* line of the latest occurrence of each field's key */
+        unsigned *used; /* line whose value the model holds */
+};
+
+static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void *base, Seen *seen, bool merged) {
         int r;
 
         for (size_t i = 0; i + 1 < map->n_children; i += 2) {
@@ -215,7 +358,6 @@ static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void
 
         for (size_t i = 0; i + 1 < map->n_children; i += 2) {
                 const Node *k = map->children[i], *v = map->children[i + 1];
-                char *name;
 
                 if (is_merge_key(k))
                         continue;
@@ -228,35 +370,38 @@ static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void
 
                 const SchemaField *f = schema_find(s, k->value, k->len);
                 if (!f) {
-                        if (merged)
-                                continue; /* reported where the merged mapping is defined */
-                        r = key_text(d, k, &name);
-                        if (r < 0)
-                                return r;
-                        const char *hint = schema_suggest(s, name);
-                        r = hint ? diag_add(d->diags, DIAG_WARNING, k->line, k->column,
-                                            "unrecognized key \"%s\" (did you mean \"%s\"?)", name, hint)
-                                 : diag_add(d->diags, DIAG_WARNING, k->line, k->column, "unrecognized key \"%s\"", name);
-                        if (r < 0)
-                                return r;
-                        if (s == &schema_ConfigCoreos && streq(name, "write_files")) {
-                                r = diag_add(d->diags, DIAG_INFO, k->line, k->column,
-                                             "write_files doesn't belong under coreos");
+                        const SchemaAlias *a = schema_find_alias(s, k->value, k->len);
+                        if (a && a->kind == SCHEMA_ALIAS_RENAMED) {
+                                f = schema_find(s, a->target, strlen(a->target));
+                                assert(f);
+                                r = diag_add(d->diags, DIAG_WARNING, k->line, k->column,
+                                             "deprecated key \"%s\" (%s); read as \"%s\"", a->key, a->note, a->target);
                                 if (r < 0)
                                         return r;
+                        } else {
+                                if (merged)
+                                        continue; /* reported where the merged mapping is defined */
+                                r = report_unknown(d, s, k, a);
+                                if (r < 0)
+                                        return r;
+                                continue;
                         }
-                        continue;
                 }
 
                 size_t idx = (size_t) (f - s->fields);
-                if (!merged && seen[idx] > 0) {
-                        r = diag_add(d->diags, DIAG_WARNING, k->line, k->column,
-                                     "duplicate key \"%s\" (also at line %u); this one wins", f->key, seen[idx]);
+                if (!merged && seen->at[idx] > 0) {
+                        r = report_duplicate(d, f, k, v, seen->at[idx], seen->used[idx]);
                         if (r < 0)
                                 return r;
+                        seen->at[idx] = k->line;
+                        if (node_is_null(v))
+                                continue; /* keeps the earlier value, said above */
                 }
-                if (!merged)
-                        seen[idx] = k->line;
+                if (!merged) {
+                        seen->at[idx] = k->line;
+                        if (type_compatible(v, f->type))
+                                seen->used[idx] = k->line;
+                }
 
                 r = decode_field(d, k, v, f, base);
                 if (r < 0)
@@ -266,14 +411,66 @@ static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void
 }
 
 static int decode_struct(Decoder *d, const Node *map, const SchemaStruct *s, void *base) {
-        Value *self = base;
-        _cleanup_free_ unsigned *seen = new0(unsigned, s->n_fields);
+        Value *self = base, *outer = d->item;
+        size_t n_lines = 2 * s->n_fields;
+        _cleanup_free_ unsigned *lines = new0(unsigned, n_lines);
+        Seen seen = { .at = lines, .used = lines + s->n_fields };
+        int r;
 
-        if (!seen)
+        if (!lines)
                 return -ENOMEM;
         self->set = true;
         value_at(self, map);
-        return decode_pairs(d, map, s, base, seen, false);
+        if (s->whole_item)
+                d->item = self;
+        r = decode_pairs(d, map, s, base, &seen, false);
+        d->item = outer;
+        return r;
+}
+
+/* Legacy values (schema.c's LegacyValue tables) are rewritten once the whole
+ * document is known: best-effort depends on whether etcd is configured,
+ * wherever in the document that is. */
+static int legacy_rewrite(Decoder *d, const ConfigCloudConfig *cc, const SchemaStruct *s, void *base) {
+        int r;
+
+        for (size_t i = 0; i < s->n_fields; i++) {
+                const SchemaField *f = s->fields + i;
+
+                if (f->type == FIELD_STRUCT) {
+                        r = legacy_rewrite(d, cc, f->sub, (char *) base + f->offset);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (f->type == FIELD_LIST) {
+                        char *items = *(char **) ((char *) base + f->offset);
+                        size_t n = *(size_t *) ((char *) base + f->count_offset);
+                        for (size_t j = 0; j < n; j++) {
+                                r = legacy_rewrite(d, cc, f->sub, items + j * f->sub->size);
+                                if (r < 0)
+                                        return r;
+                        }
+                        continue;
+                }
+
+                Value *v = model_value(base, f);
+                if (f->type != FIELD_STRING || !f->check || !v->set || v->len == 0)
+                        continue;
+                const LegacyValue *l = field_check_legacy(f->check, v->str);
+                if (!l)
+                        continue;
+
+                const char *why = NULL, *now = l->now ?: l->resolve(cc, &why);
+                r = diag_add(d->diags, DIAG_WARNING, v->line, v->column,
+                             "deprecated value \"%s\" for \"%s\" (%s); using \"%s\"%s%s", v->str, f->key, l->history,
+                             now, why ? ": " : "", why ?: "");
+                if (r < 0)
+                        return r;
+                v->str = now;
+                v->len = strlen(now);
+        }
+        return 0;
 }
 
 int cloud_config_parse(const char *text, size_t len, CloudConfig *ret, DiagList *diags) {
@@ -298,7 +495,9 @@ int cloud_config_parse(const char *text, size_t len, CloudConfig *ret, DiagList 
                 } else {
                         r = decode_struct(&d, root, &schema_ConfigCloudConfig, &c.cc);
                         if (r >= 0)
-                                r = cloud_config_check(&c.cc, diags);
+                                r = legacy_rewrite(&d, &c.cc, &schema_ConfigCloudConfig, &c.cc);
+                        if (r >= 0)
+                                r = cloud_config_check(&c, diags);
                 }
                 if (r < 0) {
                         cloud_config_done(&c);
@@ -318,8 +517,12 @@ void cloud_config_done(CloudConfig *c) {
 
 /* Go's %v of a float64, i.e. strconv.FormatFloat(f, 'g', -1, 64): the
  * shortest digits that round-trip, in exponent form when the decimal
- * exponent is below -4 or at least 6 (so 1e8 prints "1e+08"). */
+ * exponent is below -4 or at least 6 (so 1e8 prints "1e+08"). Written into
+ * buf (≥ VALUE_FORMAT_MAX): at most 17 digits, a sign, "0." and four zeros,
+ * or a three-digit exponent, so nothing can fail. */
 static void format_go_float(double f, char *buf, size_t size) {
+        assert(size >= VALUE_FORMAT_MAX);
+
         if (isnan(f)) {
                 snprintf(buf, size, "NaN");
                 return;
@@ -344,7 +547,7 @@ static void format_go_float(double f, char *buf, size_t size) {
         bool neg = *p == '-';
         if (neg)
                 p++;
-        for (; *p && *p != 'e'; p++)
+        for (; *p && *p != 'e' && nd < sizeof digits - 1; p++)
                 if (*p != '.')
                         digits[nd++] = *p;
         digits[nd] = 0;
@@ -358,23 +561,23 @@ static void format_go_float(double f, char *buf, size_t size) {
                 return;
         }
 
-        Buf b = {};
+        size_t n = 0;
         if (neg)
-                buf_putc(&b, '-');
+                buf[n++] = '-';
         if (exp < 0) {
-                buf_puts(&b, "0.");
+                buf[n++] = '0';
+                buf[n++] = '.';
                 for (int i = -1; i > exp; i--)
-                        buf_putc(&b, '0');
-                buf_puts(&b, digits);
-        } else {
+                        buf[n++] = '0';
+                memcpy(buf + n, digits, nd);
+                n += nd;
+        } else
                 for (int i = 0; i <= exp || (size_t) i < nd; i++) {
                         if (i == exp + 1)
-                                buf_putc(&b, '.');
-                        buf_putc(&b, (size_t) i < nd ? digits[i] : '0');
+                                buf[n++] = '.';
+                        buf[n++] = (size_t) i < nd ? digits[i] : '0';
                 }
-        }
-        snprintf(buf, size, "%s", b.data ?: "0");
-        buf_done(&b);
+        buf[n] = 0;
 }
 
 const char *value_format(const Value *v, FieldType type, char *buf, size_t size) {

@@ -83,7 +83,18 @@ static inline const Value *model_value_const(const void *base, const SchemaField
         return (const Value *) ((const char *) base + f->offset);
 }
 
+/* Reports an error about the user's input and marks it for isolation
+ * (issue 9): on v (may be NULL) and on item, the `self` of the enclosing
+ * item (may be NULL: the error then cannot be isolated). The first mark
+ * wins; the message is copied into arena, so it lives as long as the model. */
+int config_error(Arena *arena, DiagList *diags, Value *v, Value *item, unsigned line, unsigned column,
+                 const char *fmt, ...) _printf_(7, 8);
+
+/* Large enough for any value_format() result of a number. */
+#define VALUE_FORMAT_MAX 64U
+
 /* Renders a set scalar as coreos-cloudinit's Go %v does: strings raw, ints
  * decimal, bools true/false, floats shortest %g with Go's exponent rule.
- * Returns a static-lifetime-free string in buf (size ≥ 64) or v->str. */
+ * Returns a string in buf (size ≥ VALUE_FORMAT_MAX; numbers never need
+ * more, and no allocation is involved) or v->str. */
 const char *value_format(const Value *v, FieldType type, char *buf, size_t size);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
 
+#include "basic/ssh-key.h"
+#include "basic/user-name.h"
 #include "config/model.h"
 #include "config/schema.h"
 
@@ -165,8 +167,53 @@ static bool is_owner(const char *v) {
         return is_account_name(v, (size_t) (colon - v)) && is_account_name(colon + 1, strlen(colon + 1));
 }
 
-static bool is_user_name(const char *v) {
-        return strspn(v, "0123456789") != strlen(v) && is_account_name(v, strlen(v));
+/* What goes to chpasswd -e and useradd: one line per user on chpasswd's
+ * stdin, ':'-separated fields in /etc/passwd and /etc/shadow. A newline in a
+ * hash replaced root's password (issue 8). */
+static const char *passwd_field_problem(const char *v) {
+        if (has_control_chars(v))
+                return "contains a control character (the tools read one user per line)";
+        if (strchr(v, ':'))
+                return "contains ':' (the field separator of /etc/passwd and /etc/shadow)";
+        return NULL;
+}
+
+static const char *homedir_problem(const char *v) {
+        if (v[0] != '/')
+                return "is not an absolute path";
+        return passwd_field_problem(v);
+}
+
+static const char *ssh_key_problem(const char *v) {
+        const char *why = NULL;
+        int r = ssh_key_line_check(v, &why);
+        if (r == -ENOMEM)
+                return "could not be checked (out of memory)";
+        return r < 0 ? why : NULL;
+}
+
+/* locksmith's best-effort: "etcd-lock" when etcd is running, else "reboot"
+ * (coreos-cloudinit's Documentation/cloud-config.md before c36bcb8). What
+ * runs is decided by the same cloud-config: any key of coreos.etcd or
+ * coreos.etcd2. */
+static bool section_configured(const SchemaStruct *s, const void *base) {
+        for (size_t i = 0; i < s->n_fields; i++)
+                if (s->fields[i].type != FIELD_LIST && model_value_const(base, s->fields + i)->set)
+                        return true;
+        return false;
+}
+
+static const char *resolve_best_effort(const ConfigCloudConfig *cc, const char **ret_why) {
+        if (section_configured(&schema_ConfigEtcd2, &cc->coreos.etcd2)) {
+                *ret_why = "this cloud-config configures coreos.etcd2";
+                return "etcd-lock";
+        }
+        if (section_configured(&schema_ConfigEtcd, &cc->coreos.etcd)) {
+                *ret_why = "this cloud-config configures coreos.etcd";
+                return "etcd-lock";
+        }
+        *ret_why = "this cloud-config configures neither coreos.etcd nor coreos.etcd2";
+        return "reboot";
 }
 
 static bool is_hostname(const char *v) {
@@ -206,9 +253,28 @@ const FieldCheck check_unit_command = {
         .one_of = ONE_OF("start", "stop", "restart", "reload", "try-restart", "reload-or-restart",
                          "reload-or-try-restart"),
 };
+#define FALSE_WAS_OFF "coreos-cloudinit d02aa18 (Nov 2014) read every YAML false as \"false\", 40d943f (Dec 2014) refused it"
+static const LegacyValue legacy_reboot_strategy[] = {
+        { "best-effort", .resolve = resolve_best_effort,
+          .history = "coreos-cloudinit c36bcb8 (Nov 2017, v1.14) dropped it with locksmith's support" },
+        /* YAML 1.1's spellings of false but "off", which stays valid */
+        { "false", "off", .history = FALSE_WAS_OFF },
+        { "False", "off", .history = FALSE_WAS_OFF },
+        { "FALSE", "off", .history = FALSE_WAS_OFF },
+        { "Off", "off", .history = FALSE_WAS_OFF },
+        { "OFF", "off", .history = FALSE_WAS_OFF },
+        { "no", "off", .history = FALSE_WAS_OFF },
+        { "No", "off", .history = FALSE_WAS_OFF },
+        { "NO", "off", .history = FALSE_WAS_OFF },
+        { "n", "off", .history = FALSE_WAS_OFF },
+        { "N", "off", .history = FALSE_WAS_OFF },
+        {}
+};
+
 const FieldCheck check_reboot_strategy = {
         .describe = "etcd-lock, reboot, off",
         .one_of = ONE_OF("etcd-lock", "reboot", "off"),
+        .legacy = legacy_reboot_strategy,
 };
 const FieldCheck check_manage_etc_hosts = {
         .describe = "localhost",
@@ -253,9 +319,31 @@ const FieldCheck check_owner = {
         .message = "invalid owner \"%s\": want user, user:group, uid or uid:gid",
 };
 const FieldCheck check_user_name = {
-        .describe = "a user name",
-        .valid = is_user_name,
+        .describe = "a user name: [a-z_][a-z0-9_-]*[$]?, at most 32 characters (shadow-utils)",
+        .valid = user_name_valid,
         .message = "invalid user name \"%s\"",
+};
+const FieldCheck check_group_name = {
+        .describe = "a group name: [a-z_][a-z0-9_-]*[$]?, at most 32 characters (shadow-utils)",
+        .valid = user_name_valid,
+        .message = "invalid group name \"%s\"",
+};
+const FieldCheck check_passwd = {
+        .describe = "a password hash for chpasswd -e, without ':' or control characters",
+        .problem = passwd_field_problem,
+};
+const FieldCheck check_passwd_field = {
+        .describe = "text for a passwd(5) field, without ':' or control characters",
+        .problem = passwd_field_problem,
+};
+const FieldCheck check_homedir = {
+        .describe = "an absolute path, without ':' or control characters",
+        .problem = homedir_problem,
+};
+const FieldCheck check_ssh_key = {
+        .describe = "one OpenSSH public key line: [options] type base64 [comment]",
+        .problem = ssh_key_problem,
+        .one_line = true,
 };
 const FieldCheck check_hostname = {
         .describe = "a host name",
@@ -263,7 +351,22 @@ const FieldCheck check_hostname = {
         .message = "invalid hostname \"%s\"",
 };
 
+const char *field_check_problem(const FieldCheck *c, const char *value) {
+        if (c->problem)
+                return c->problem(value);
+        return field_check_passes(c, value) ? NULL : "is not allowed";
+}
+
+const LegacyValue *field_check_legacy(const FieldCheck *c, const char *value) {
+        for (const LegacyValue *l = c->legacy; l && l->old; l++)
+                if (streq(l->old, value))
+                        return l;
+        return NULL;
+}
+
 bool field_check_passes(const FieldCheck *c, const char *value) {
+        if (c->problem)
+                return !c->problem(value);
         if (c->one_of) {
                 for (const char * const *s = c->one_of; *s; s++)
                         if (streq(*s, value))
@@ -302,13 +405,14 @@ bool field_check_passes(const FieldCheck *c, const char *value) {
                 .count_offset = SCHEMA_COUNT_##TYPE(T, k),      \
         },
 
-#define DEFINE_SCHEMA(T, FIELDS, section, render_, unit_, path_)         \
+#define DEFINE_SCHEMA(T, FIELDS, section, whole, render_, unit_, path_)  \
         static const SchemaField schema_fields_##T[] = { FIELDS(SCHEMA_ROW, T) }; \
         const SchemaStruct schema_##T = {                               \
                 .name = section,                                        \
                 .fields = schema_fields_##T,                            \
                 .n_fields = ELEMENTSOF(schema_fields_##T),              \
                 .size = sizeof(T),                                      \
+                .whole_item = whole,                                    \
                 .dropin_unit = SCHEMA_RENDER_##render_ == SCHEMA_RENDER_DROPIN ? unit_ : NULL, \
                 .render = SCHEMA_RENDER_##render_,                      \
                 .unit = unit_,                                          \
@@ -317,20 +421,28 @@ bool field_check_passes(const FieldCheck *c, const char *value) {
 
 /* Where each section renders (coreos-cloudinit's system package): the drop-ins
  * are etcd, etcd2, fleet and locksmith's; flanneld.service reads
- * options.env; update.conf is update-engine's. */
-DEFINE_SCHEMA(ConfigDropIn, CONFIG_DROPIN_FIELDS, "drop_ins", NONE, NULL, NULL);
-DEFINE_SCHEMA(ConfigUnit, CONFIG_UNIT_FIELDS, "units", NONE, NULL, NULL);
-DEFINE_SCHEMA(ConfigEtcd, CONFIG_ETCD_FIELDS, "etcd", DROPIN, "etcd.service", NULL);
-DEFINE_SCHEMA(ConfigEtcd2, CONFIG_ETCD2_FIELDS, "etcd2", DROPIN, "etcd2.service", NULL);
-DEFINE_SCHEMA(ConfigFleet, CONFIG_FLEET_FIELDS, "fleet", DROPIN, "fleet.service", NULL);
-DEFINE_SCHEMA(ConfigFlannel, CONFIG_FLANNEL_FIELDS, "flannel", ENV_FILE, "flanneld.service", "/run/flannel/options.env");
-DEFINE_SCHEMA(ConfigLocksmith, CONFIG_LOCKSMITH_FIELDS, "locksmith", DROPIN, "locksmithd.service", NULL);
-DEFINE_SCHEMA(ConfigUpdate, CONFIG_UPDATE_FIELDS, "update", MERGE, "update-engine.service", "/etc/coreos/update.conf");
-DEFINE_SCHEMA(ConfigOem, CONFIG_OEM_FIELDS, "oem", OS_RELEASE, NULL, "/etc/oem-release");
-DEFINE_SCHEMA(ConfigCoreos, CONFIG_COREOS_FIELDS, "coreos", NONE, NULL, NULL);
-DEFINE_SCHEMA(ConfigFile, CONFIG_FILE_FIELDS, "write_files", NONE, NULL, NULL);
-DEFINE_SCHEMA(ConfigUser, CONFIG_USER_FIELDS, "users", NONE, NULL, NULL);
-DEFINE_SCHEMA(ConfigCloudConfig, CONFIG_CLOUD_CONFIG_FIELDS, "", NONE, NULL, NULL);
+ * options.env; update.conf is update-engine's. The whole column is
+ * isolation's item (issue 9): list entries and the etcd, etcd2, fleet and
+ * flannel sections go as a whole (an etcd2 drop-in without its discovery
+ * would bootstrap a cluster of one); update, locksmith and top-level keys
+ * are lines that stand alone. */
+DEFINE_SCHEMA(ConfigDropIn, CONFIG_DROPIN_FIELDS, "drop_ins", true, NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigUnit, CONFIG_UNIT_FIELDS, "units", true, NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigEtcd, CONFIG_ETCD_FIELDS, "etcd", true, DROPIN, "etcd.service", NULL);
+DEFINE_SCHEMA(ConfigEtcd2, CONFIG_ETCD2_FIELDS, "etcd2", true, DROPIN, "etcd2.service", NULL);
+DEFINE_SCHEMA(ConfigFleet, CONFIG_FLEET_FIELDS, "fleet", true, DROPIN, "fleet.service", NULL);
+DEFINE_SCHEMA(ConfigFlannel, CONFIG_FLANNEL_FIELDS, "flannel", true, ENV_FILE, "flanneld.service", "/run/flannel/options.env");
+DEFINE_SCHEMA(ConfigLocksmith, CONFIG_LOCKSMITH_FIELDS, "locksmith", false, DROPIN, "locksmithd.service", NULL);
+DEFINE_SCHEMA(ConfigUpdate, CONFIG_UPDATE_FIELDS, "update", false, MERGE, "update-engine.service", "/etc/coreos/update.conf");
+DEFINE_SCHEMA(ConfigOem, CONFIG_OEM_FIELDS, "oem", false, OS_RELEASE, NULL, "/etc/oem-release");
+DEFINE_SCHEMA(ConfigCoreos, CONFIG_COREOS_FIELDS, "coreos", false, NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigFile, CONFIG_FILE_FIELDS, "write_files", true, NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigUser, CONFIG_USER_FIELDS, "users", true, NONE, NULL, NULL);
+DEFINE_SCHEMA(ConfigCloudConfig, CONFIG_CLOUD_CONFIG_FIELDS, "", false, NONE, NULL, NULL);
+
+#define SCHEMA_ALIAS_ROW(S, k, kind_, target_, note_) \
+        { .section = &schema_##S, .key = #k, .kind = SCHEMA_ALIAS_##kind_, .target = target_, .note = note_ },
+static const SchemaAlias schema_aliases[] = { CONFIG_KEY_ALIASES(SCHEMA_ALIAS_ROW) };
 
 static bool key_equal(const char *canonical, const char *key, size_t keylen) {
         size_t i = 0;
@@ -346,6 +458,13 @@ const SchemaField *schema_find(const SchemaStruct *s, const char *key, size_t ke
         for (size_t i = 0; i < s->n_fields; i++)
                 if (key_equal(s->fields[i].key, key, keylen))
                         return s->fields + i;
+        return NULL;
+}
+
+const SchemaAlias *schema_find_alias(const SchemaStruct *s, const char *key, size_t keylen) {
+        for (size_t i = 0; i < ELEMENTSOF(schema_aliases); i++)
+                if (schema_aliases[i].section == s && key_equal(schema_aliases[i].key, key, keylen))
+                        return schema_aliases + i;
         return NULL;
 }
 

@@ -14,7 +14,7 @@
  *   key         canonical key, '_' form ('-' in input is the same)
  *   TYPE        STRING INT FLOAT BOOL STRV STRUCT LIST (LIST = []struct)
  *   env         environment variable written for it, or NULL
- *   check       &check_* of allowed values, or NULL
+ *   check       &check_* of allowed values, or NULL (STRV: of each element)
  *   deprecated  reason, or NULL
  *   sub         struct type of STRUCT/LIST fields, _ otherwise
  * Field order is coreos-cloudinit's struct order: it is the order of the
@@ -204,28 +204,38 @@
 
 #define CONFIG_USER_FIELDS(F, T)                                                                \
         F(T, name, STRING, NULL, &check_user_name, NULL, _)                                     \
-        F(T, passwd, STRING, NULL, NULL, NULL, _)                                               \
-        F(T, ssh_authorized_keys, STRV, NULL, NULL, NULL, _)                                    \
+        F(T, passwd, STRING, NULL, &check_passwd, NULL, _)                                      \
+        F(T, ssh_authorized_keys, STRV, NULL, &check_ssh_key, NULL, _)                          \
         F(T, coreos_ssh_import_github, STRING, NULL, NULL, DEP_REMOTE, _)                       \
         F(T, coreos_ssh_import_github_users, STRV, NULL, NULL, DEP_REMOTE, _)                   \
         F(T, coreos_ssh_import_url, STRING, NULL, NULL, DEP_REMOTE, _)                          \
-        F(T, gecos, STRING, NULL, NULL, NULL, _)                                                \
-        F(T, homedir, STRING, NULL, NULL, NULL, _)                                              \
+        F(T, gecos, STRING, NULL, &check_passwd_field, NULL, _)                                 \
+        F(T, homedir, STRING, NULL, &check_homedir, NULL, _)                                    \
         F(T, no_create_home, BOOL, NULL, NULL, NULL, _)                                         \
-        F(T, primary_group, STRING, NULL, NULL, NULL, _)                                        \
-        F(T, groups, STRV, NULL, NULL, NULL, _)                                                 \
+        F(T, primary_group, STRING, NULL, &check_group_name, NULL, _)                           \
+        F(T, groups, STRV, NULL, &check_group_name, NULL, _)                                    \
         F(T, no_user_group, BOOL, NULL, NULL, NULL, _)                                          \
         F(T, system, BOOL, NULL, NULL, NULL, _)                                                 \
         F(T, no_log_init, BOOL, NULL, NULL, NULL, _)                                            \
-        F(T, shell, STRING, NULL, NULL, NULL, _)
+        F(T, shell, STRING, NULL, &check_passwd_field, NULL, _)
 
 #define CONFIG_CLOUD_CONFIG_FIELDS(F, T)                                                        \
-        F(T, ssh_authorized_keys, STRV, NULL, NULL, NULL, _)                                    \
+        F(T, ssh_authorized_keys, STRV, NULL, &check_ssh_key, NULL, _)                          \
         F(T, coreos, STRUCT, NULL, NULL, NULL, ConfigCoreos)                                    \
         F(T, write_files, LIST, NULL, NULL, NULL, ConfigFile)                                   \
         F(T, hostname, STRING, NULL, &check_hostname, NULL, _)                                  \
         F(T, users, LIST, NULL, NULL, NULL, ConfigUser)                                         \
         F(T, manage_etc_hosts, STRING, NULL, &check_manage_etc_hosts, NULL, _)
+
+/* Keys that are not fields of the section they stand in, but that published
+ * configs carry. Columns: A(section, key, kind, target, note)
+ *   MISPLACED  another section's key: reported as unrecognized, plus note (info)
+ *   RENAMED    an old name of field target: accepted as target with a
+ *              deprecation warning; note says when coreos-cloudinit renamed it */
+#define CONFIG_KEY_ALIASES(A)                                                                   \
+        A(ConfigCoreos, write_files, MISPLACED, NULL, "write_files doesn't belong under coreos") \
+        A(ConfigFlannel, etcd_endpoint, RENAMED, "etcd_endpoints",                              \
+          "coreos-cloudinit 58f0dad (Jan 2015, v1.1) renamed it etcd_endpoints, the flag flannel reads")
 
 typedef enum FieldType {
         FIELD_STRING,
@@ -243,24 +253,47 @@ typedef enum FieldType {
 const char *field_type_to_string(FieldType t) _const_;
 FieldType field_type_from_string(const char *s) _pure_;
 
-/* Allowed values of a field. Either a fixed list (one_of) or a predicate.
- * describe says it in words, for docs and messages. Severity is the kind of
- * diagnostic coreos-cloudinit gives (error for "invalid value", warning for
- * the discovery URL). */
+typedef struct ConfigCloudConfig ConfigCloudConfig;
+
+/* A value coreos-cloudinit once accepted and later refused, which published
+ * configs still carry: accepted with a deprecation warning and rewritten in
+ * the model to what it meant. Either now is fixed, or resolve() picks it
+ * from the rest of the cloud-config and says why in *ret_why. */
+typedef struct LegacyValue {
+        const char *old;
+        const char *now;
+        const char *(*resolve)(const ConfigCloudConfig *cc, const char **ret_why);
+        const char *history; /* when and where coreos-cloudinit dropped it */
+} LegacyValue;
+
+/* Allowed values of a field. Either a fixed list (one_of), a predicate
+ * (valid), or problem(), which returns why a value is refused (static text)
+ * or NULL. describe says it in words, for docs and messages. Severity is the
+ * kind of diagnostic coreos-cloudinit gives (error for "invalid value",
+ * warning for the discovery URL). */
 typedef struct FieldCheck {
         const char *describe;
         const char * const *one_of;
         bool (*valid)(const char *value);
+        const char *(*problem)(const char *value);
         bool warning_only;
-        const char *message; /* printf format with one %s for the value; NULL: "invalid value %s" */
+        const char *message; /* printf format with one %s for the value; NULL: "invalid value %s";
+                              * with problem(), ": <why>" follows */
+        const LegacyValue *legacy; /* NULL-terminated by old == NULL */
+        bool one_line;             /* a trailing line break (a YAML "|" block) is dropped */
 } FieldCheck;
 
 extern const FieldCheck check_encoding, check_permissions, check_etcd2_proxy, check_window_start,
         check_window_length, check_unit_command, check_reboot_strategy, check_manage_etc_hosts,
         check_discovery_url, check_discovery_url_v2, check_discovery_fallback, check_unit_name,
-        check_dropin_name, check_file_path, check_owner, check_user_name, check_hostname;
+        check_dropin_name, check_file_path, check_owner, check_user_name, check_hostname,
+        check_passwd, check_passwd_field, check_homedir, check_group_name, check_ssh_key;
 
 bool field_check_passes(const FieldCheck *c, const char *value);
+/* Why value fails c (static text), or NULL when it passes. */
+const char *field_check_problem(const FieldCheck *c, const char *value);
+/* The legacy entry of c that value is, or NULL. */
+const LegacyValue *field_check_legacy(const FieldCheck *c, const char *value);
 
 typedef struct SchemaStruct SchemaStruct;
 
@@ -292,11 +325,26 @@ struct SchemaStruct {
         size_t n_fields;
         size_t size;               /* of the model struct */
         const char *dropin_unit;   /* renders to a 20-cloudinit.conf drop-in of this unit */
+        bool whole_item;           /* isolation (issue 9): an error anywhere inside leaves out
+                                    * the whole mapping; else each key stands alone */
         SchemaRender render;
         const char *unit;          /* the unit that reads what the section renders: a
                                     * section left out keeps it from being started */
         const char *path;          /* ENV_FILE, MERGE, OS_RELEASE: the file written */
 };
+
+typedef enum SchemaAliasKind {
+        SCHEMA_ALIAS_MISPLACED,
+        SCHEMA_ALIAS_RENAMED,
+} SchemaAliasKind;
+
+typedef struct SchemaAlias {
+        const SchemaStruct *section;
+        const char *key;
+        SchemaAliasKind kind;
+        const char *target;
+        const char *note;
+} SchemaAlias;
 
 extern const SchemaStruct schema_ConfigDropIn, schema_ConfigUnit, schema_ConfigEtcd, schema_ConfigEtcd2,
         schema_ConfigFleet, schema_ConfigFlannel, schema_ConfigLocksmith, schema_ConfigUpdate,
@@ -305,5 +353,7 @@ extern const SchemaStruct schema_ConfigDropIn, schema_ConfigUnit, schema_ConfigE
 
 /* Field of s whose key equals key after '-' → '_' (keylen bytes). */
 const SchemaField *schema_find(const SchemaStruct *s, const char *key, size_t keylen);
+/* The CONFIG_KEY_ALIASES row for key in s, or NULL. */
+const SchemaAlias *schema_find_alias(const SchemaStruct *s, const char *key, size_t keylen);
 /* The known key closest to key by edit distance, if close enough to be a typo. */
 const char *schema_suggest(const SchemaStruct *s, const char *key);

@@ -7,7 +7,7 @@
 /* The rules that look across fields of a decoded model: encodings that must
  * decode, write_files targets, entries that need a name. Run by
  * cloud_config_parse(); exposed for tests. */
-int cloud_config_check(const ConfigCloudConfig *cc, DiagList *diags);
+int cloud_config_check(CloudConfig *c, DiagList *diags);
 
 /* Decodes write_files content per its encoding ("" = raw). Shared with the
  * planner, which writes the decoded bytes. */

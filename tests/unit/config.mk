@@ -18,3 +18,9 @@ TESTS += tests/unit/test-basic
 tests_unit_test_basic_SOURCES = tests/unit/test-basic.c
 tests_unit_test_basic_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_basic_LDADD = $(UNIT_LDADD_COMMON)
+
+check_PROGRAMS += tests/unit/test-config-isolation
+TESTS += tests/unit/test-config-isolation
+tests_unit_test_config_isolation_SOURCES = tests/unit/test-config-isolation.c
+tests_unit_test_config_isolation_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_config_isolation_LDADD = $(CONFIG_TEST_LDADD)

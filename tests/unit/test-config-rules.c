@@ -105,7 +105,7 @@ static void test_values(void **state) {
                      "5:16: error: invalid value tryrestart\n");
         VALID("coreos:\n  units:\n    - name: a.service\n      command: reload-or-try-restart\n");
         assert_diags(H "coreos:\n  update:\n    reboot-strategy: besteffort\n", "4:22: error: invalid value besteffort\n");
-        assert_diags(H "coreos:\n  update:\n    reboot-strategy: best-effort\n", "4:22: error: invalid value best-effort\n");
+        assert_diags(H "coreos:\n  update:\n    reboot-strategy: best_effort\n", "4:22: error: invalid value best_effort\n");
         VALID("coreos:\n  update:\n    reboot-strategy: etcd-lock\n");
         VALID("coreos:\n  update:\n    reboot-strategy: off\n");
 
@@ -202,18 +202,260 @@ static void test_discovery(void **state) {
         assert_has_diag(H "coreos:\n  etcd2:\n    discovery: /abc\n", "4:16: warning: discovery URL is not valid");
 }
 
+/* Parses text that must give no error and returns the model. */
+static void parse_ok(CloudConfig *c, const char *t) {
+        DiagList l = {};
+        assert_int_equal(cloud_config_parse(t, strlen(t), c, &l), 0);
+        assert_int_equal(diag_list_count(&l, DIAG_ERROR), 0);
+        diag_list_done(&l);
+}
+
 static void test_duplicates_and_order(void **state) {
+        CloudConfig c = {};
+
         assert_diags(H "hostname: a\nfoo: 1\nhostname: b\n",
                      "3:1: warning: unrecognized key \"foo\"\n"
-                     "4:1: warning: duplicate key \"hostname\" (also at line 2); this one wins\n");
-        /* last wins, as go-yaml */
-        CloudConfig c = {};
-        DiagList l = {};
-        const char *t = H "hostname: a\nhostname: b\n";
-        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+                     "4:1: warning: duplicate key \"hostname\" (also at line 2); the value at line 4 is used\n");
+        /* the later key wins, in both orders */
+        parse_ok(&c, H "hostname: a\nhostname: b\n");
         assert_string_equal(c.cc.hostname.str, "b");
         cloud_config_done(&c);
+        parse_ok(&c, H "hostname: b\nhostname: a\n");
+        assert_string_equal(c.cc.hostname.str, "a");
+        cloud_config_done(&c);
+
+        /* an empty later key erases nothing, and the message says so (it
+         * said "this one wins" and the first was used) */
+        const char *t = H "write_files:\n  - path: /a\n    content: x\nwrite_files:\n";
+        assert_diags(t, "5:1: warning: duplicate key \"write_files\" (also at line 2); this one is empty, the value at line 2 is used\n");
+        parse_ok(&c, t);
+        assert_int_equal(c.cc.n_write_files, 1);
+        assert_string_equal(c.cc.write_files[0].path.str, "/a");
+        cloud_config_done(&c);
+
+        /* ...and an empty earlier one is replaced */
+        t = H "write_files:\nwrite_files:\n  - path: /b\n";
+        assert_diags(t, "2:1: warning: incorrect type for \"write_files\" (want []struct)\n"
+                        "3:1: warning: duplicate key \"write_files\" (also at line 2); the value at line 3 is used\n");
+        parse_ok(&c, t);
+        assert_int_equal(c.cc.n_write_files, 1);
+        assert_string_equal(c.cc.write_files[0].path.str, "/b");
+        cloud_config_done(&c);
+
+        /* a list is replaced, not appended to */
+        parse_ok(&c, H "write_files:\n  - path: /a\n  - path: /b\nwrite_files:\n  - path: /c\n");
+        assert_int_equal(c.cc.n_write_files, 1);
+        assert_string_equal(c.cc.write_files[0].path.str, "/c");
+        cloud_config_done(&c);
+
+        /* a later value of the wrong type is not used either */
+        assert_has_diag(H "hostname: a\nhostname: [b]\n",
+                        "3:1: warning: duplicate key \"hostname\" (also at line 2); this one has the wrong type, the value at line 2 is used");
+        parse_ok(&c, H "hostname: a\nhostname: [b]\n");
+        assert_string_equal(c.cc.hostname.str, "a");
+        cloud_config_done(&c);
+
+        /* two mappings merge, the later one's keys winning */
+        t = H "coreos:\n  update:\n    group: alpha\n    server: http://a\n"
+              "coreos:\n  update:\n    group: beta\n";
+        assert_diags(t, "6:1: warning: duplicate key \"coreos\" (also at line 2); the two are merged, and where both set a key the value at line 6 is used\n");
+        parse_ok(&c, t);
+        assert_string_equal(c.cc.coreos.update.group.str, "beta");
+        assert_string_equal(c.cc.coreos.update.server.str, "http://a");
+        cloud_config_done(&c);
+}
+
+static void test_legacy_values(void **state) {
+        CloudConfig c = {};
+
+        /* best-effort: etcd-lock when etcd or etcd2 is configured, else reboot (issue 9) */
+        const char *t = H "coreos:\n  update:\n    reboot-strategy: best-effort\n";
+        assert_diags(t, "4:22: warning: deprecated value \"best-effort\" for \"reboot_strategy\" (coreos-cloudinit c36bcb8 "
+                        "(Nov 2017, v1.14) dropped it with locksmith's support); using \"reboot\": this cloud-config "
+                        "configures neither coreos.etcd nor coreos.etcd2\n");
+        parse_ok(&c, t);
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "reboot");
+        assert_false(c.cc.coreos.update.reboot_strategy.error);
+        cloud_config_done(&c);
+
+        /* etcd2 configured after the update section counts too */
+        t = H "coreos:\n  update:\n    reboot-strategy: best-effort\n  etcd2:\n    name: n1\n";
+        assert_has_diag(t, "4:22: warning: deprecated value \"best-effort\" for \"reboot_strategy\" (coreos-cloudinit c36bcb8 "
+                           "(Nov 2017, v1.14) dropped it with locksmith's support); using \"etcd-lock\": this cloud-config "
+                           "configures coreos.etcd2");
+        parse_ok(&c, t);
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "etcd-lock");
+        cloud_config_done(&c);
+
+        parse_ok(&c, H "coreos:\n  etcd:\n    addr: 1.2.3.4:4001\n  update:\n    reboot-strategy: best-effort\n");
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "etcd-lock");
+        cloud_config_done(&c);
+
+        /* an etcd2 key that is present but has no usable value configures nothing */
+        parse_ok(&c, H "coreos:\n  etcd2: {}\n  update:\n    reboot-strategy: best-effort\n");
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "reboot");
+        cloud_config_done(&c);
+
+        /* "false" (and YAML's other spellings of it) meant off before 40d943f */
+        t = H "coreos:\n  update:\n    reboot-strategy: false\n";
+        assert_has_diag(t, "4:22: warning: deprecated value \"false\" for \"reboot_strategy\" (coreos-cloudinit d02aa18 "
+                           "(Nov 2014) read every YAML false as \"false\", 40d943f (Dec 2014) refused it); using \"off\"");
+        parse_ok(&c, t);
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "off");
+        cloud_config_done(&c);
+        parse_ok(&c, H "coreos:\n  update:\n    reboot-strategy: NO\n");
+        assert_string_equal(c.cc.coreos.update.reboot_strategy.str, "off");
+        cloud_config_done(&c);
+        VALID("coreos:\n  update:\n    reboot-strategy: off\n");
+
+        /* flannel's etcd_endpoint became etcd_endpoints in 58f0dad */
+        t = H "coreos:\n  flannel:\n    etcd-endpoint: http://10.0.0.1:4001\n";
+        assert_diags(t, "4:5: warning: deprecated key \"etcd_endpoint\" (coreos-cloudinit 58f0dad (Jan 2015, v1.1) "
+                        "renamed it etcd_endpoints, the flag flannel reads); read as \"etcd_endpoints\"\n");
+        parse_ok(&c, t);
+        assert_string_equal(c.cc.coreos.flannel.etcd_endpoints.str, "http://10.0.0.1:4001");
+        cloud_config_done(&c);
+        /* both names: one key, the later wins */
+        parse_ok(&c, H "coreos:\n  flannel:\n    etcd_endpoints: http://a\n    etcd_endpoint: http://b\n");
+        assert_string_equal(c.cc.coreos.flannel.etcd_endpoints.str, "http://b");
+        cloud_config_done(&c);
+}
+
+#define KEY_ED25519 "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKDZkJYvke0B/spZ7jyqik3oaiKrmhqa1W2NWo6TLKp2"
+#define KEY_ECDSA "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBGD7xu/o5j0xY7A9l7LrgRHJ6r0pFhgUMkGzoJlQcVhhPaNe58hVRv2o4EPrLfuWgLKHKidq0fnV8b4bbZO1n4s="
+
+static void test_passwd_fields(void **state) {
+        CloudConfig c = {};
+
+        /* a newline in the hash became a second chpasswd line: root's (issue 8) */
+        const char *t = H "users:\n  - name: bob\n    passwd: \"$6$a$b\\nroot:$6$evil$x\"\n";
+        assert_diags(t, "4:13: error: invalid \"passwd\": contains a control character (the tools read one user per line)\n");
+        DiagList l = {};
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_false(c.cc.users[0].passwd.set);
+        assert_non_null(c.cc.users[0].passwd.error);
+        cloud_config_done(&c);
         diag_list_done(&l);
+
+        assert_diags(H "users:\n  - name: bob\n    passwd: \"a\\tb\"\n",
+                     "4:13: error: invalid \"passwd\": contains a control character (the tools read one user per line)\n");
+        assert_diags(H "users:\n  - name: bob\n    passwd: \"x\\x7f\"\n",
+                     "4:13: error: invalid \"passwd\": contains a control character (the tools read one user per line)\n");
+        assert_diags(H "users:\n  - name: bob\n    passwd: a:b\n",
+                     "4:13: error: invalid \"passwd\": contains ':' (the field separator of /etc/passwd and /etc/shadow)\n");
+        assert_diags(H "users:\n  - name: bob\n    passwd: !!binary YQBi\n",
+                     "4:13: error: invalid \"passwd\": contains a NUL byte\n");
+        VALID("users:\n  - name: bob\n    passwd: $6$rounds=4096$salt$hash/./AB\n");
+
+        assert_diags(H "users:\n  - name: bob\n    gecos: \"Bob\\nroot\"\n",
+                     "4:12: error: invalid \"gecos\": contains a control character (the tools read one user per line)\n");
+        assert_diags(H "users:\n  - name: bob\n    gecos: \"Bob: the builder\"\n",
+                     "4:12: error: invalid \"gecos\": contains ':' (the field separator of /etc/passwd and /etc/shadow)\n");
+        VALID("users:\n  - name: bob\n    gecos: Bob Builder,Room 1,555\n");
+        assert_diags(H "users:\n  - name: bob\n    homedir: home/bob\n",
+                     "4:14: error: invalid \"homedir\": is not an absolute path\n");
+        assert_diags(H "users:\n  - name: bob\n    homedir: /home/b:b\n",
+                     "4:14: error: invalid \"homedir\": contains ':' (the field separator of /etc/passwd and /etc/shadow)\n");
+        assert_diags(H "users:\n  - name: bob\n    shell: \"/bin/sh\\r\"\n",
+                     "4:12: error: invalid \"shell\": contains a control character (the tools read one user per line)\n");
+        VALID("users:\n  - name: bob\n    homedir: /home/bob\n    shell: /bin/bash\n");
+}
+
+static void test_account_names(void **state) {
+        /* "..": the key step wrote /.ssh (issue 8) */
+        assert_diags(H "users:\n  - name: ..\n", "3:11: error: invalid user name \"..\"\n");
+        assert_diags(H "users:\n  - name: Bob\n", "3:11: error: invalid user name \"Bob\"\n");
+        assert_diags(H "users:\n  - name: -bob\n", "3:11: error: invalid user name \"-bob\"\n");
+        assert_diags(H "users:\n  - name: '1000'\n", "3:11: error: invalid user name \"1000\"\n");
+        assert_diags(H "users:\n  - name: a23456789012345678901234567890123\n",
+                     "3:11: error: invalid user name \"a23456789012345678901234567890123\"\n");
+        VALID("users:\n  - name: a2345678901234567890123456789012\n");
+        VALID("users:\n  - name: _svc-1\n  - name: machine$\n");
+        assert_diags(H "users:\n  - name: bob\n    primary_group: a:b\n", "4:20: error: invalid group name \"a:b\"\n");
+        assert_diags(H "users:\n  - name: bob\n    groups: [wheel, \"a,b\", docker]\n",
+                     "4:21: error: invalid group name \"a,b\"\n");
+        assert_diags(H "users:\n  - name: bob\n    groups: [\"wheel\\nroot\"]\n",
+                     "4:14: error: invalid group name \"wheel\nroot\"\n");
+        VALID("users:\n  - name: bob\n    primary_group: staff\n    groups: [wheel, docker, systemd-journal]\n");
+
+        /* the bad group is left out of the list, and the user is marked */
+        CloudConfig c = {};
+        DiagList l = {};
+        const char *t = H "users:\n  - name: bob\n    groups: [wheel, \"a,b\", docker]\n";
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_int_equal(c.cc.users[0].groups.n_strv, 2);
+        assert_string_equal(c.cc.users[0].groups.strv[1], "docker");
+        assert_null(c.cc.users[0].groups.strv[2]);
+        assert_string_equal(c.cc.users[0].self.error, "invalid group name \"a,b\"");
+        cloud_config_done(&c);
+        diag_list_done(&l);
+}
+
+static void test_ssh_keys(void **state) {
+        CloudConfig c = {};
+
+        VALID("ssh_authorized_keys:\n  - " KEY_ED25519 "\n  - " KEY_ED25519 " me@host\n  - " KEY_ECDSA " a b c\n");
+        /* options, with a quoted blank */
+        VALID("ssh_authorized_keys:\n  - 'no-pty,command=\"echo \\\"a b\\\"\" " KEY_ED25519 " me'\n");
+        /* a "|" block's line break is no part of the line */
+        parse_ok(&c, H "ssh_authorized_keys:\n  - |\n    " KEY_ED25519 " me\n");
+        assert_string_equal(c.cc.ssh_authorized_keys.strv[0], KEY_ED25519 " me");
+        cloud_config_done(&c);
+
+        /* a second line is a second key: refused (issue 8) */
+        assert_diags(H "ssh_authorized_keys:\n  - \"" KEY_ED25519 " a\\n" KEY_ECDSA "\"\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": contains a control character (an entry is one line of authorized_keys)\n");
+        assert_diags(H "ssh_authorized_keys:\n  - ssh-foo AAAA\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has no known key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ...)\n");
+        assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has no key after the key type\n");
+        assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519 AAAA!!\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key that is not base64\n");
+        /* the blob names its type; an ed25519 blob is no RSA key */
+        assert_diags(H "ssh_authorized_keys:\n  - ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIKDZkJYvke0B/spZ7jyqik3oaiKrmhqa1W2NWo6TLKp2\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key blob that is not of the key type named before it\n");
+        assert_diags(H "ssh_authorized_keys:\n  - 'command=\"x " KEY_ED25519 "'\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has an unterminated quote in its options\n");
+        assert_diags(H "ssh_authorized_keys:\n  - '# " KEY_ED25519 "'\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": is empty or a comment, not a key\n");
+        assert_diags(H "ssh_authorized_keys:\n  - ''\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": is empty or a comment, not a key\n");
+
+        /* the top-level list is the item; in users[] the user is */
+        const char *t = H "ssh_authorized_keys:\n  - " KEY_ED25519 "\n  - bad\n"
+                          "users:\n  - name: bob\n    ssh_authorized_keys: [bad, \"" KEY_ECDSA "\"]\n";
+        DiagList l = {};
+        assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
+        assert_int_equal(diag_list_count(&l, DIAG_ERROR), 2);
+        assert_int_equal(c.cc.ssh_authorized_keys.n_strv, 1);
+        assert_non_null(c.cc.ssh_authorized_keys.error);
+        assert_int_equal(c.cc.ssh_authorized_keys.error_line, 4);
+        assert_int_equal(c.cc.users[0].ssh_authorized_keys.n_strv, 1);
+        assert_string_equal(c.cc.users[0].ssh_authorized_keys.strv[0], KEY_ECDSA);
+        assert_non_null(c.cc.users[0].self.error);
+        assert_int_equal(c.cc.users[0].self.error_line, 7);
+        assert_int_equal(c.cc.users[0].self.error_column, 27);
+        cloud_config_done(&c);
+        diag_list_done(&l);
+}
+
+static void test_same_file(void **state) {
+        /* "/etc/x" and "/etc//x" failed the batch; a 0600 secret lost to
+         * 0644 silently (issue 8) */
+        assert_diags(H "write_files:\n  - path: /etc//x\n  - path: /etc/x\n",
+                     "3:11: warning: write_files[0] (/etc//x) and write_files[1] (/etc/x, line 4) are the same file; "
+                     "write_files[1] is used\n");
+        assert_diags(H "write_files:\n  - path: /etc/./y\n    permissions: '0600'\n    owner: core\n"
+                       "  - path: /etc/y\n    permissions: '0644'\n",
+                     "3:11: warning: write_files[0] (/etc/./y) and write_files[1] (/etc/y, line 6) are the same file; "
+                     "write_files[1] is used, and write_files[0]'s permissions 0600 and owner core are not\n");
+        assert_diags(H "write_files:\n  - path: /a/\n    permissions: '644'\n  - path: /b\n  - path: /a\n    permissions: '0644'\n"
+                       "  - path: /a/.\n    owner: bob\n",
+                     "3:11: warning: write_files[0] (/a/) and write_files[3] (/a/., line 8) are the same file; "
+                     "write_files[3] is used, and write_files[0]'s owner root is not\n"
+                     "6:11: warning: write_files[2] (/a) and write_files[3] (/a/., line 8) are the same file; "
+                     "write_files[3] is used, and write_files[2]'s owner root is not\n");
+        VALID("write_files:\n  - path: /etc/x\n  - path: /etc/xy\n  - path: /etc/x/y\n");
 }
 
 static void test_raw_scalars_and_merge(void **state) {
@@ -293,6 +535,11 @@ int main(void) {
                 cmocka_unit_test(test_units_users),
                 cmocka_unit_test(test_discovery),
                 cmocka_unit_test(test_duplicates_and_order),
+                cmocka_unit_test(test_legacy_values),
+                cmocka_unit_test(test_passwd_fields),
+                cmocka_unit_test(test_account_names),
+                cmocka_unit_test(test_ssh_keys),
+                cmocka_unit_test(test_same_file),
                 cmocka_unit_test(test_raw_scalars_and_merge),
                 cmocka_unit_test(test_value_format),
                 cmocka_unit_test(test_schema_table),

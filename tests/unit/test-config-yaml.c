@@ -104,13 +104,13 @@ static void test_limits(void **state) {
 }
 
 static void test_aliases_shared(void **state) {
-        const char *t = "#cloud-config\nx: &k [a, b]\nssh_authorized_keys: *k\n";
+        const char *t = "#cloud-config\nx: &k [a, b]\nusers:\n  - name: u\n    groups: *k\n";
         CloudConfig c = {};
         DiagList l = {};
 
         assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
-        assert_int_equal(c.cc.ssh_authorized_keys.n_strv, 2);
-        assert_string_equal(c.cc.ssh_authorized_keys.strv[1], "b");
+        assert_int_equal(c.cc.users[0].groups.n_strv, 2);
+        assert_string_equal(c.cc.users[0].groups.strv[1], "b");
         cloud_config_done(&c);
         diag_list_done(&l);
 }
