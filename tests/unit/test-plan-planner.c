@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include "basic/path-util.h"
 #include "basic/strv.h"
 #include "plan/planner.h"
 
@@ -104,6 +105,40 @@ static void run_plan(Run *run, const char *yaml, Fake *fake, const char *public4
                 .reader = &rd,
         };
         assert_int_equal(plan_build(&in, &run->plan), 0);
+}
+
+/* Parses yaml, lets mark() set isolation marks as the validator would, and
+ * plans with in (configs and reader filled in here). */
+static void run_build(Run *run, const char *yaml, Fake *fake, void (*mark)(ConfigCloudConfig *cc), PlanInput *in) {
+        DiagList d = {};
+        *run = (Run) {};
+        assert_int_equal(cloud_config_parse(yaml, strlen(yaml), &run->c, &d), 0);
+        diag_list_done(&d);
+        if (mark)
+                mark(&run->c.cc);
+        const ConfigCloudConfig *ccs[] = { &run->c.cc };
+        PlanReader rd = { fake_stat, fake_list, fake_owner, fake };
+        in->configs = ccs;
+        in->n_configs = 1;
+        in->reader = &rd;
+        assert_int_equal(plan_build(in, &run->plan), 0);
+        in->configs = NULL;
+        in->reader = NULL;
+}
+
+static const PlanIssue *issue_of(const Plan *p, const char *origin) {
+        for (size_t i = 0; i < p->n_issues; i++)
+                if (streq(p->issues[i].origin, origin))
+                        return p->issues + i;
+        fail_msg("no issue for %s", origin);
+        return NULL;
+}
+
+static const PlanUnit *unit(const Plan *p, const char *name) {
+        for (size_t i = 0; i < p->n_units; i++)
+                if (streq(p->units[i].name, name))
+                        return p->units + i;
+        return NULL;
 }
 
 static const PlanFile *file(const Plan *p, const char *path) {
@@ -401,6 +436,284 @@ static void test_unit_command_words(void **state) {
         assert_null(unit_command_to_string(_UNIT_COMMAND_MAX));
 }
 
+
+static void test_path_normalize(void **state) {
+        static const struct { const char *in, *out; } ok[] = {
+                { "/etc/x", "/etc/x" }, { "/etc//x", "/etc/x" }, { "/etc/./y", "/etc/y" }, { "//etc/./environment", "/etc/environment" },
+                { "/etc/x/", "/etc/x" }, { "/etc/x/.", "/etc/x" }, { "/", "/" }, { "//./", "/" }, { "/...", "/..." },
+                { "/.x/..y", "/.x/..y" },
+        };
+        char *p = NULL;
+        for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
+                assert_int_equal(path_normalize(ok[i].in, &p), 0);
+                assert_string_equal(p, ok[i].out);
+                free(p);
+        }
+        assert_int_equal(path_normalize("/etc/../shadow", &p), -EINVAL);
+        assert_int_equal(path_normalize("/etc/..", &p), -EINVAL);
+        assert_int_equal(path_normalize("etc/x", &p), -EINVAL);
+        assert_int_equal(path_normalize("", &p), -EINVAL);
+}
+
+/* issue 8: one file named two ways is one file; the later entry wins whole
+ * (content, mode, owner), a warning says so, and the plan converges */
+static void test_write_files_same_file(void **state) {
+        static const char *yaml = "#cloud-config\nwrite_files:\n"
+                                  "  - path: /etc/y\n    permissions: '0600'\n    content: secret\n"
+                                  "  - path: /etc/./y\n    permissions: '0644'\n    content: public\n"
+                                  "  - path: /etc/x\n    owner: core\n    content: one\n"
+                                  "  - path: /etc//x\n    content: two\n"
+                                  "  - path: /etc/z/\n    content: dir\n";
+        Fake fake = {};
+        PlanInput in = {};
+        Run run;
+
+        run_build(&run, yaml, &fake, NULL, &in);
+        const Plan *p = &run.plan;
+        assert_int_equal(p->n_files, 2);
+        const PlanFile *f = file(p, "/etc/y");
+        assert_string_equal(f->content, "public");
+        assert_int_equal(f->mode, 0644);
+        assert_string_equal(f->origin, "write_files[1]");
+        f = file(p, "/etc/x");
+        assert_string_equal(f->content, "two");
+        assert_null(f->owner); /* not core's: the earlier entry's owner does not stick */
+
+        const PlanIssue *i = issue_of(p, "write_files[1] (/etc/./y)");
+        assert_true(i->warning);
+        assert_string_equal(i->message, "/etc/y is also written by write_files[0]; this later entry is written whole: "
+                                        "its content, mode 0644 (write_files[0] asked for 0600) and owner root");
+        i = issue_of(p, "write_files[3] (/etc//x)");
+        assert_true(i->warning);
+        assert_string_equal(i->message, "/etc/x is also written by write_files[2]; this later entry is written whole: "
+                                        "its content, mode 0644 and owner root");
+        i = issue_of(p, "write_files[4] (/etc/z/)");
+        assert_false(i->warning);
+        assert_int_equal(plan_count_errors(p), 1);
+        run_done(&run);
+
+        /* second run on the result: nothing to do */
+        fake_add(&fake, "/etc/y", PLAN_NODE_REGULAR, "public", 0644);
+        fake_add(&fake, "/etc/x", PLAN_NODE_REGULAR, "two", 0644);
+        run_build(&run, yaml, &fake, NULL, &in);
+        assert_int_equal(run.plan.n_files, 2);
+        for (size_t k = 0; k < run.plan.n_files; k++)
+                assert_int_equal(run.plan.files[k].change, PLAN_CHANGE_NONE);
+        run_done(&run);
+}
+
+static const char *isolation_yaml =
+        "#cloud-config\n"
+        "hostname: bad\n"
+        "manage_etc_hosts: localhost\n"
+        "write_files:\n  - path: /etc/a\n    content: a\n  - path: /etc/b\n    content: b\n"
+        "users:\n  - name: alice\n  - name: bob\n"
+        "coreos:\n"
+        "  etcd2:\n    discovery: https://discovery.etcd.io/4776a05c20897e83560b40a03c62918a\n    name: n1\n"
+        "  fleet:\n    metadata: region=x\n"
+        "  flannel:\n    etcd_prefix: /p\n"
+        "  locksmith:\n    group: g\n    window_start: Thu 04:00\n"
+        "  update:\n    group: beta\n    reboot_strategy: \"off\"\n"
+        "  units:\n"
+        "    - name: etcd2.service\n      command: start\n      enable: true\n"
+        "    - name: good.service\n      command: start\n      drop_ins:\n"
+        "        - name: 10-a.conf\n          content: \"[Unit]\\n\"\n"
+        "        - name: 20-b.conf\n          content: \"[Unit]\\n\"\n"
+        "    - name: bad.service\n      command: start\n"
+        "    - name: flanneld.service\n      command: stop\n";
+
+static void mark(Value *v, unsigned line) {
+        v->error = "marked";
+        v->error_line = line;
+        v->error_column = 7;
+}
+
+/* as config's validator marks (line numbers are the items' in
+ * isolation_yaml): the item's self, or the value for items that are one key */
+static void mark_isolation(ConfigCloudConfig *cc) {
+        mark(&cc->hostname, 2);
+        mark(&cc->manage_etc_hosts, 3);
+        mark(&cc->write_files[1].self, 7);
+        mark(&cc->users[0].self, 10);
+        mark(&cc->coreos.etcd2.self, 13);
+        mark(&cc->coreos.flannel.self, 18);
+        mark(&cc->coreos.locksmith.window_start, 22);
+        mark(&cc->coreos.update.reboot_strategy, 25);
+        mark(&cc->coreos.units[1].drop_ins[1].self, 35);
+        mark(&cc->coreos.units[2].self, 37);
+}
+
+/* issue 9: every marked item is left out and reported with its place;
+ * everything else is planned */
+static void test_isolation(void **state) {
+        Fake fake = {};
+        PlanInput in = { .metadata_hostname = "mdhost" };
+        Run run;
+
+        run_build(&run, isolation_yaml, &fake, mark_isolation, &in);
+        const Plan *p = &run.plan;
+
+        static const struct { const char *item; unsigned line; } skipped[] = {
+                { "hostname", 2 }, { "manage_etc_hosts", 3 }, { "write_files[1] (/etc/b)", 7 },
+                { "users[0] (alice)", 10 }, { "coreos.etcd2", 13 }, { "coreos.flannel", 18 },
+                { "coreos.locksmith.window_start", 22 }, { "coreos.update.reboot_strategy", 25 },
+                { "coreos.units[1].drop_ins[1] (20-b.conf)", 35 }, { "coreos.units[2] (bad.service)", 37 },
+        };
+        size_t n_skipped = 0;
+        for (size_t i = 0; i < p->n_issues; i++)
+                n_skipped += p->issues[i].skipped;
+        assert_int_equal(n_skipped, ELEMENTSOF(skipped));
+        for (size_t i = 0; i < ELEMENTSOF(skipped); i++) {
+                const PlanIssue *is = issue_of(p, skipped[i].item);
+                assert_true(is->skipped);
+                assert_false(is->warning);
+                assert_string_equal(is->message, "marked");
+                assert_int_equal(is->line, skipped[i].line);
+                assert_int_equal(is->column, 7);
+                assert_int_equal(is->config, 0);
+        }
+
+        /* the metadata hostname applies as if the user's were not given */
+        assert_string_equal(p->hostname, "mdhost");
+        assert_null(plan_find_file(p, "/etc/hosts"));
+        file(p, "/etc/a");
+        assert_null(plan_find_file(p, "/etc/b"));
+        assert_int_equal(p->n_users, 1);
+        assert_string_equal(p->users[0].name, "bob");
+        assert_null(plan_find_file(p, "/run/systemd/system/etcd2.service.d/20-cloudinit.conf"));
+        assert_string_equal(file(p, "/run/systemd/system/fleet.service.d/20-cloudinit.conf")->content,
+                            "[Service]\nEnvironment=\"FLEET_METADATA=region=x\"\n");
+        assert_null(plan_find_file(p, "/run/flannel/options.env"));
+        assert_string_equal(file(p, "/run/systemd/system/locksmithd.service.d/20-cloudinit.conf")->content,
+                            "[Service]\nEnvironment=\"LOCKSMITHD_GROUP=g\"\n");
+        assert_string_equal(file(p, "/etc/coreos/update.conf")->content, "GROUP=beta\n");
+        assert_null(plan_find_file(p, "/run/systemd/system/locksmithd.service"));
+        assert_int_equal(p->n_discovery, 0);
+
+        /* etcd2 would start without its discovery: neither started nor
+         * enabled, and said so at its units[] entry */
+        const PlanUnit *u = unit(p, "etcd2.service");
+        assert_non_null(u);
+        assert_int_equal(u->command, _UNIT_COMMAND_INVALID);
+        assert_false(u->enable);
+        const PlanIssue *is = issue_of(p, "coreos.units[0] (etcd2.service)");
+        assert_false(is->skipped);
+        assert_false(is->warning);
+        assert_string_equal(is->message, "etcd2.service is not started or enabled because coreos.etcd2 was not applied");
+        assert_int_equal(is->line, 27);
+        /* stopping a unit of a left-out section stands */
+        assert_int_equal(unit(p, "flanneld.service")->command, UNIT_COMMAND_STOP);
+        assert_int_equal(unit(p, "good.service")->command, UNIT_COMMAND_START);
+        file(p, "/etc/systemd/system/good.service.d/10-a.conf");
+        assert_null(plan_find_file(p, "/etc/systemd/system/good.service.d/20-b.conf"));
+        assert_null(unit(p, "bad.service"));
+        assert_int_equal(unit(p, "update-engine.service")->command, UNIT_COMMAND_RESTART);
+        assert_int_equal(plan_count_errors(p), ELEMENTSOF(skipped) + 1);
+        run_done(&run);
+
+        /* unmarked, the same config plans every item */
+        run_build(&run, isolation_yaml, &fake, NULL, &in);
+        assert_int_equal(plan_count_errors(&run.plan), 0);
+        assert_int_equal(unit(&run.plan, "etcd2.service")->command, UNIT_COMMAND_START);
+        file(&run.plan, "/run/flannel/options.env");
+        file(&run.plan, "/etc/b");
+        run_done(&run);
+}
+
+static const char *debian_passwd = "root:x:0:0:root:/root:/bin/bash\nadmin:x:1000:1000::/home/admin:/bin/bash\n";
+static const char *debian_group = "root:x:0:\nadm:x:4:\nsudo:x:27:\nadmin:x:1000:\n";
+
+/* issue 9: the site's default user gets the metadata and top-level keys;
+ * a missing one is created as cloud-init creates a distribution's */
+static void test_default_user_created(void **state) {
+        const char *md_keys[] = { "ssh-ed25519 " K1 " md", NULL };
+        Fake fake = {};
+        fake_add(&fake, "/etc/passwd", PLAN_NODE_REGULAR, debian_passwd, 0644);
+        fake_add(&fake, "/etc/group", PLAN_NODE_REGULAR, debian_group, 0644);
+        PlanInput in = { .default_user = "debian", .metadata_keys = md_keys };
+        Run run;
+
+        run_build(&run, "#cloud-config\nssh_authorized_keys:\n  - ssh-ed25519 " K2 " top\n", &fake, NULL, &in);
+        const Plan *p = &run.plan;
+        assert_int_equal(plan_count_errors(p), 0);
+        assert_int_equal(p->n_users, 1);
+        const PlanUser *u = p->users;
+        assert_string_equal(u->name, "debian");
+        assert_true(u->create);
+        assert_string_equal(u->shell, "/bin/bash");
+        assert_null(u->passwd);        /* useradd --password '*': locked */
+        assert_false(u->no_create_home);
+        assert_int_equal(strv_length(u->groups), 2);
+        assert_string_equal(u->groups[0], "sudo");
+        assert_string_equal(u->groups[1], "adm");
+
+        const PlanFile *f = file(p, "/etc/sudoers.d/90-nodeinit-debian");
+        assert_string_equal(f->content, "debian ALL=(ALL) NOPASSWD:ALL\n");
+        assert_int_equal(f->mode, 0440);
+        assert_null(f->owner);
+        f = file(p, "/home/debian/.ssh");
+        assert_int_equal(f->action, PLAN_FILE_DIR);
+        assert_int_equal(f->mode, 0700);
+        assert_string_equal(f->owner, "debian:");
+        f = file(p, "/home/debian/.ssh/authorized_keys");
+        assert_string_equal(f->content, "ssh-ed25519 " K2 " top\nssh-ed25519 " K1 " md\n");
+        assert_int_equal(f->mode, 0600);
+        assert_string_equal(f->owner, "debian:");
+        assert_null(plan_find_file(p, "/home/core/.ssh/authorized_keys"));
+        run_done(&run);
+
+        /* the site's groups: only those the root has; the others named */
+        const char *groups[] = { "docker", "adm", NULL };
+        in.default_user_groups = groups;
+        run_build(&run, "#cloud-config\nssh_authorized_keys:\n  - ssh-ed25519 " K2 " top\n", &fake, NULL, &in);
+        assert_int_equal(strv_length(run.plan.users[0].groups), 1);
+        assert_string_equal(run.plan.users[0].groups[0], "adm");
+        const PlanIssue *i = issue_of(&run.plan, "default user");
+        assert_true(i->warning);
+        assert_non_null(strstr(i->message, "docker"));
+        run_done(&run);
+}
+
+static void test_default_user_existing_or_not_created(void **state) {
+        const char *md_keys[] = { "ssh-ed25519 " K1 " md", NULL };
+        Fake fake = {};
+        fake_add(&fake, "/etc/passwd", PLAN_NODE_REGULAR, debian_passwd, 0644);
+        fake_add(&fake, "/etc/group", PLAN_NODE_REGULAR, debian_group, 0644);
+        PlanInput in = { .default_user = "admin", .metadata_keys = md_keys };
+        Run run;
+
+        /* exists: keys in its home from passwd, no account, no sudoers */
+        run_build(&run, "#cloud-config\nhostname: h\n", &fake, NULL, &in);
+        assert_int_equal(run.plan.n_users, 0);
+        assert_string_equal(file(&run.plan, "/home/admin/.ssh/authorized_keys")->content, "ssh-ed25519 " K1 " md\n");
+        assert_null(plan_find_file(&run.plan, "/etc/sudoers.d/90-nodeinit-admin"));
+        run_done(&run);
+
+        /* missing and not to be created: an error for the keys only */
+        in.default_user = "debian";
+        in.default_user_no_create = true;
+        run_build(&run, "#cloud-config\nhostname: h\n", &fake, NULL, &in);
+        assert_int_equal(run.plan.n_users, 0);
+        assert_int_equal(plan_count_errors(&run.plan), 1);
+        assert_non_null(strstr(run.plan.issues[0].message, "debian does not exist"));
+        assert_null(plan_find_file(&run.plan, "/home/debian/.ssh/authorized_keys"));
+        file(&run.plan, "/etc/hostname");
+        run_done(&run);
+
+        /* no keys for it: nothing to create */
+        in.default_user_no_create = false;
+        in.metadata_keys = NULL;
+        run_build(&run, "#cloud-config\nhostname: h\n", &fake, NULL, &in);
+        assert_int_equal(run.plan.n_users, 0);
+        assert_int_equal(run.plan.n_issues, 0);
+        run_done(&run);
+
+        /* an operator setting that is not a user name stops the run */
+        Plan plan = {};
+        in.default_user = "../x";
+        assert_int_equal(plan_build(&in, &plan), -EINVAL);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_unit_command_words),
@@ -415,6 +728,11 @@ int main(void) {
                 cmocka_unit_test(test_units_mask_unmask),
                 cmocka_unit_test(test_metadata_keys),
                 cmocka_unit_test(test_discovery_etcd2),
+                cmocka_unit_test(test_path_normalize),
+                cmocka_unit_test(test_write_files_same_file),
+                cmocka_unit_test(test_isolation),
+                cmocka_unit_test(test_default_user_created),
+                cmocka_unit_test(test_default_user_existing_or_not_created),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
