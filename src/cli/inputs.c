@@ -7,6 +7,7 @@ void inputs_done(Inputs *in) {
         for (size_t i = 0; i < in->n_configs; i++)
                 cloud_config_done(in->configs + i);
         free(in->configs);
+        free(in->origins);
         for (size_t i = 0; i < in->n_texts; i++)
                 free(in->texts[i]);
         free(in->texts);
@@ -70,14 +71,36 @@ static int add_script(Inputs *in, char *text, size_t len, size_t index, size_t n
         return 0;
 }
 
-static int add_config(Inputs *in, CloudConfig *c) {
+static int add_config(Inputs *in, CloudConfig *c, const UserDataPart *p, size_t index) {
         CloudConfig *n = reallocarray(in->configs, in->n_configs + 1, sizeof(CloudConfig));
         if (!n)
                 return -ENOMEM;
         in->configs = n;
+        InputsOrigin *o = reallocarray(in->origins, in->n_configs + 1, sizeof(InputsOrigin));
+        if (!o)
+                return -ENOMEM;
+        in->origins = o;
+        in->origins[in->n_configs] = (InputsOrigin) {
+                .part = index,
+                .line_offset = p->verbatim ? p->line_offset : 0,
+                .part_line = p->part_line,
+                .verbatim = p->verbatim,
+                .encoded = !p->verbatim && p->content_type,
+        };
         in->configs[in->n_configs++] = *c;
         *c = (CloudConfig) {};
         return 0;
+}
+
+void inputs_position(const Inputs *in, size_t config, unsigned *line, unsigned *column) {
+        if (config >= in->n_configs || *line == 0)
+                return;
+        const InputsOrigin *o = in->origins + config;
+        if (o->encoded) {
+                *line = o->part_line;
+                *column = 0;
+        } else
+                *line += o->line_offset;
 }
 
 static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index, size_t n_parts, Inputs *in,
@@ -127,7 +150,7 @@ static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index,
         r = keep_text(in, TAKE_PTR(text));
         if (r < 0)
                 return r;
-        return add_config(in, &c);
+        return add_config(in, &c, p, index);
 }
 
 static const char *describe(UserDataKind k) {

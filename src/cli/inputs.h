@@ -21,8 +21,18 @@ typedef struct InputsOptions {
         bool strict;                    /* a cloud-config with any error or warning is not kept */
 } InputsOptions;
 
+/* Where a kept cloud-config sits in the original user-data. */
+typedef struct InputsOrigin {
+        size_t part;                    /* 0-based part index */
+        unsigned line_offset;           /* verbatim: lines before the part */
+        unsigned part_line;             /* MIME delimiter line, 0 outside MIME */
+        bool verbatim;                  /* a byte range of the original */
+        bool encoded;                   /* base64/gzip inside MIME: no own lines in the original */
+} InputsOrigin;
+
 typedef struct Inputs {
         CloudConfig *configs;           /* kept cloud-configs, in part order */
+        InputsOrigin *origins;          /* one per config */
         size_t n_configs;
         char **texts;                   /* substituted texts the models and scripts point into */
         size_t n_texts;
@@ -42,6 +52,10 @@ void inputs_done(Inputs *in);
  * data (a part that is not a byte range of it, e.g. base64 in MIME, is named
  * and blamed on its delimiter line). Negative errno only for out of memory. */
 int inputs_read(const char *data, size_t size, const InputsOptions *o, Inputs *ret, DiagList *diags);
+
+/* Maps a line and column of kept config number config to the original
+ * user-data's (an encoded part: its delimiter line, column 0). */
+void inputs_position(const Inputs *in, size_t config, unsigned *line, unsigned *column);
 
 /* Something in the user-data could not be used at all. */
 static inline bool inputs_failed(const Inputs *in) {

@@ -1,23 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <fcntl.h>
 #include <getopt.h>
-#include <math.h>
-#include <sys/file.h>
-#include <time.h>
 
 #include "apply/apply.h"
-#include "basic/buf.h"
+#include "apply/host.h"
+#include "basic/deadline.h"
+#include "basic/fileio.h"
 #include "basic/log.h"
-#include "basic/strv.h"
+#include "basic/site-config.h"
 #include "basic/time-util.h"
-#include "config/model.h"
+#include "cli/inputs.h"
+#include "cli/run-record.h"
+#include "cli/source-args.h"
+#include "cli/verbs.h"
 #include "plan/planner.h"
 #include "report/plan.h"
-#include "cli/source-args.h"
 #include "source/source.h"
 #include "userdata/substitute.h"
-#include "userdata/userdata.h"
-#include "cli/verbs.h"
 
 /* nodeinit apply, and coreos-cloudinit's flag form: fetch → decode →
  * substitute → parse → plan → dry-run print | apply → report. */
@@ -39,18 +38,15 @@ typedef struct Args {
         bool ignore_failure;
         bool strict;
         bool verbose;
+        const char *config;           /* --config: the site configuration, a host path */
+        const char *default_user;     /* --default-user: overrides the site configuration's */
+        RunRecord *record;            /* the run's result and journal events */
 } Args;
 
 static void args_done(Args *a) {
         source_args_done(&a->src);
         *a = (Args) {};
 }
-
-/* What the run may take after the datasource deadline: discovery (60 s at
- * most) and the unit job waits. 300 s + 240 s = 9 min by default, under the
- * boot unit's TimeoutStartSec=10min, so nodeinit gives up on a job and
- * reports first, instead of being killed half-way. */
-#define APPLY_BUDGET_USEC (240ULL * 1000000ULL)
 
 static void help(void) {
         printf("Usage: nodeinit apply [OPTIONS] [SOURCE...]\n"
@@ -67,7 +63,14 @@ static void help(void) {
                "  --workspace=DIR         where scripts are kept (default %s)\n"
                "  --ssh-key-name=NAME     key set name in authorized_keys.d (default %s)\n"
                "  --ignore-failure        exit 0 even when the user-data was malformed\n"
-               "  --strict                a cloud-config with warnings is not applied\n"
+               "  --strict                all or nothing: a cloud-config with any error or\n"
+               "                          warning is not applied (default: an error skips only\n"
+               "                          the item that holds it)\n"
+               "  --default-user=NAME     who gets the metadata SSH keys and top-level\n"
+               "                          ssh_authorized_keys (default: the site configuration's,\n"
+               "                          else %s)\n"
+               "  --config=FILE           the site configuration (default %s, under --root\n"
+               "                          read from the root)\n"
                "  --verbose               also list what is unchanged\n"
                "  --run-timeout=SEC       deadline of the whole run (default: --timeout + %u s):\n"
                "                          discovery (at most 60 s) and every unit job wait stay\n"
@@ -76,7 +79,8 @@ static void help(void) {
                "                          (nodeinit-ec2.service: 10min)\n"
                "\n" SOURCE_ARGS_HELP "  (a path to a file is taken as file:PATH)\n\n"
                "Exit status: 0 all applied, 1 something failed (or malformed user-data), 2 usage.\n",
-               PLAN_WORKSPACE_DEFAULT, PLAN_SSH_KEY_NAME_DEFAULT, (unsigned) (APPLY_BUDGET_USEC / 1000000ULL));
+               PLAN_WORKSPACE_DEFAULT, PLAN_SSH_KEY_NAME_DEFAULT, SITE_CONFIG_DEFAULT_USER, SITE_CONFIG_PATH,
+               (unsigned) (RUN_APPLY_BUDGET_USEC / USEC_PER_SEC));
 }
 
 static int parse_bool_arg(const char *v, bool *ret) {
@@ -113,6 +117,8 @@ enum {
         ARG_DEBUG,
         ARG_CONVERT_NETCONF,
         ARG_RUN_TIMEOUT,
+        ARG_CONFIG,
+        ARG_DEFAULT_USER,
 };
 
 /* Returns -1 to go on, else an exit status. */
@@ -131,6 +137,8 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 { "debug",                      no_argument,       NULL, ARG_DEBUG },
                 { "convert-netconf",            required_argument, NULL, ARG_CONVERT_NETCONF },
                 { "run-timeout",                required_argument, NULL, ARG_RUN_TIMEOUT },
+                { "config",                     required_argument, NULL, ARG_CONFIG },
+                { "default-user",               required_argument, NULL, ARG_DEFAULT_USER },
                 SOURCE_ARGS_OPTIONS,
                 {}
         };
@@ -216,6 +224,16 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                                 return 2;
                         }
                         break;
+                case ARG_CONFIG:
+                        a->config = optarg;
+                        break;
+                case ARG_DEFAULT_USER:
+                        if (!site_config_valid_name(optarg)) {
+                                log_error("--default-user=%s: not a user name ([a-z_][a-z0-9_-]*, at most 32)", optarg);
+                                return 2;
+                        }
+                        a->default_user = optarg;
+                        break;
                 default:
                         return 2;
                 }
@@ -228,200 +246,97 @@ static int parse_argv(int argc, char *argv[], Args *a) {
         return -1;
 }
 
-/* What the user-data turned into: parsed cloud-configs and scripts. */
-typedef struct Inputs {
-        CloudConfig *configs;
-        size_t n_configs;
-        char **texts;                 /* substituted texts, owned */
-        size_t n_texts;
-        PlanScriptInput *scripts;
-        size_t n_scripts;
-        bool soft_failure;            /* malformed user-data */
-        bool ignition;
-} Inputs;
-
-static void inputs_done(Inputs *in) {
-        for (size_t i = 0; i < in->n_configs; i++)
-                cloud_config_done(in->configs + i);
-        free(in->configs);
-        for (size_t i = 0; i < in->n_texts; i++)
-                free(in->texts[i]);
-        free(in->texts);
-        for (size_t i = 0; i < in->n_scripts; i++)
-                free((char *) in->scripts[i].origin);
-        free(in->scripts);
-        *in = (Inputs) {};
-}
-
-static int keep_text(Inputs *in, char *t) {
-        char **n = realloc(in->texts, sizeof(char *) * (in->n_texts + 1));
-        if (!n) {
-                free(t);
-                return -ENOMEM;
-        }
-        in->texts = n;
-        in->texts[in->n_texts++] = t;
-        return 0;
-}
-
-static int use_part(const Args *a, const char *where, const UserDataPart *part, size_t index, size_t n_parts,
-                    const SubstituteValues *vals, Inputs *in) {
-        _cleanup_(diag_list_done) DiagList diags = {};
-        char *text = NULL;
-        size_t len;
+/* The site configuration: --config's file (a host path, which must exist),
+ * else SITE_CONFIG_PATH in the root, when there is one. Errors are usage
+ * errors: they are reported as FILE:LINE before anything is fetched. */
+static int load_site_config(const Args *a, const FsRoot *root, SiteConfig *ret) {
+        _cleanup_free_ char *text = NULL, *msg = NULL;
+        const char *path = a->config ?: SITE_CONFIG_PATH;
+        unsigned line = 0;
+        size_t n;
         int r;
 
-        if (part->kind != USER_DATA_CLOUD_CONFIG && part->kind != USER_DATA_SCRIPT)
+        if (a->config)
+                r = read_full_file_at(AT_FDCWD, a->config, 1024 * 1024, &text, &n);
+        else
+                r = fs_read_file(root, SITE_CONFIG_PATH, 1024 * 1024, &text, &n);
+        if (r == -ENOENT && !a->config)
                 return 0;
-
-        r = userdata_substitute(part->content, part->size, vals, &text, &len, &diags);
         if (r < 0)
-                return r;
-        r = keep_text(in, text);
-        if (r < 0)
-                return r;
+                return log_error_errno(r, "%s%s: cannot read: %m", a->config || root->host ? "" : root->path, path);
 
-        if (part->kind == USER_DATA_SCRIPT) {
-                PlanScriptInput *n = realloc(in->scripts, sizeof(PlanScriptInput) * (in->n_scripts + 1));
-                if (!n)
-                        return -ENOMEM;
-                in->scripts = n;
-                char *origin = NULL;
-                if (n_parts > 1 ? asprintf(&origin, "part %zu", index + 1) < 0 : !(origin = strdup("user-data")))
-                        return -ENOMEM;
-                in->scripts[in->n_scripts++] = (PlanScriptInput) { .content = text, .size = len, .origin = origin };
-                report_diags_text(stderr, where, &diags);
-                return 0;
-        }
-
-        CloudConfig c = {};
-        r = cloud_config_parse(text, len, &c, &diags);
-        if (r == -ENOMEM)
-                return r;
-
-        /* positions in the original text */
-        _cleanup_(diag_list_done) DiagList shown = {};
-        if (diag_list_merge(&shown, &diags, part->verbatim ? part->line_offset : 0) < 0)
-                return -ENOMEM;
-        report_diags_text(stderr, where, &shown);
-
-        bool bad = r < 0 || diag_list_count(&diags, DIAG_ERROR) > 0 ||
-                (a->strict && diag_list_count(&diags, DIAG_WARNING) > 0);
-        if (bad) {
-                log_error("%s%s: cloud-config not applied (%s); metadata-derived settings still are.", where,
-                          n_parts > 1 ? " (a MIME part)" : "",
-                          r < 0 ? "not valid YAML" : diag_list_count(&diags, DIAG_ERROR) > 0 ? "errors above"
-                                                                                          : "warnings with --strict");
-                if (r >= 0)
-                        cloud_config_done(&c);
-                in->soft_failure = true;
-                return 0;
-        }
-
-        CloudConfig *n = realloc(in->configs, sizeof(CloudConfig) * (in->n_configs + 1));
-        if (!n) {
-                cloud_config_done(&c);
-                return -ENOMEM;
-        }
-        in->configs = n;
-        in->configs[in->n_configs++] = c;
-        return 0;
+        r = site_config_parse(text, n, ret, &line, &msg);
+        if (r == -EINVAL)
+                return log_error_errno(r, "%s%s:%u: error: %s", a->config || root->host ? "" : root->path, path, line, msg);
+        return r;
 }
 
-static int read_inputs(const Args *a, const SourceResult *res, const SubstituteValues *vals, Inputs *in) {
-        _cleanup_(userdata_done) UserData ud = {};
+/* The metadata addresses the planner writes to /etc/environment, mapped by
+ * name: without a default, -Wswitch (an error here) refuses a PlanAddress
+ * that has not been given its substitution token. */
+static SubstituteToken plan_address_token(PlanAddress a) {
+        switch (a) {
+        case PLAN_PUBLIC_IPV4:
+                return SUBSTITUTE_PUBLIC_IPV4;
+        case PLAN_PRIVATE_IPV4:
+                return SUBSTITUTE_PRIVATE_IPV4;
+        case PLAN_PUBLIC_IPV6:
+                return SUBSTITUTE_PUBLIC_IPV6;
+        case PLAN_PRIVATE_IPV6:
+                return SUBSTITUTE_PRIVATE_IPV6;
+        case _PLAN_ADDRESS_MAX:
+        case _PLAN_ADDRESS_INVALID:
+                break;
+        }
+        return _SUBSTITUTE_TOKEN_INVALID;
+}
+
+static int read_inputs(const Args *a, const SourceResult *res, const SubstituteValues *vals, Inputs *in,
+                       size_t *ret_errors) {
         _cleanup_(diag_list_done) DiagList diags = {};
         const char *where = res->where ?: source_kind_to_string(res->kind);
+        InputsOptions o = { .values = vals, .keep = true, .strict = a->strict };
         int r;
 
+        *ret_errors = 0;
         if (!res->have_user_data || res->user_data_size == 0)
                 return 0;
 
-        r = userdata_decode(res->user_data, res->user_data_size, &ud, &diags);
-        report_diags_text(stderr, where, &diags);
-        if (r == -ENOMEM)
+        r = inputs_read(res->user_data, res->user_data_size, &o, in, &diags);
+        if (r < 0)
                 return r;
-        if (r < 0) {
+        run_record_diags(a->record, where, &diags);
+        *ret_errors = diag_list_count(&diags, DIAG_ERROR) + in->hidden[DIAG_ERROR];
+        if (in->hidden[DIAG_ERROR] + in->hidden[DIAG_WARNING] + in->hidden[DIAG_INFO] > 0)
+                log_warning("%s: %zu more diagnostics not shown.",
+                            where, in->hidden[DIAG_ERROR] + in->hidden[DIAG_WARNING] + in->hidden[DIAG_INFO]);
+
+        if (in->undecodable)
                 log_error("Failed to decode user-data from %s; continuing with metadata only.", where);
-                in->soft_failure = true;
-                return 0;
-        }
-
-        for (size_t i = 0; i < ud.n_parts; i++) {
-                const UserDataPart *p = ud.parts + i;
-                switch (p->kind) {
-                case USER_DATA_IGNITION:
-                        if (ud.n_parts == 1) {
-                                in->ignition = true;
-                                return 0;
-                        }
-                        log_warning("%s: MIME part %zu is an Ignition config; ignored.", where, i + 1);
-                        break;
-                case USER_DATA_UNKNOWN:
-                        log_error("Failed to parse user-data%s: Unrecognized user-data format. Continuing...",
-                                  ud.n_parts > 1 ? " part" : "");
-                        in->soft_failure = true;
-                        break;
-                default:
-                        r = use_part(a, where, p, i, ud.n_parts, vals, in);
-                        if (r < 0)
-                                return r;
-                }
-        }
+        if (in->n_unknown > 0)
+                log_error("Failed to parse user-data%s: Unrecognized user-data format. Continuing...",
+                          in->n_configs + in->n_scripts + in->n_unknown > 1 ? " part" : "");
+        if (in->n_dropped > 0)
+                log_error("%s: %zu cloud-config%s not applied (%s); metadata-derived settings still are.", where,
+                          in->n_dropped, in->n_dropped == 1 ? "" : "s",
+                          a->strict ? "errors or warnings with --strict" : "not a YAML mapping");
         return 0;
-}
-
-static int current_hostname(const FsRoot *root, char **ret) {
-        char buf[256] = {};
-
-        if (root->host) {
-                if (gethostname(buf, sizeof buf - 1) < 0)
-                        return -errno;
-                *ret = strdup(buf);
-                return *ret ? 0 : -ENOMEM;
-        }
-        _cleanup_free_ char *t = NULL;
-        size_t n;
-        int r = fs_read_file(root, "/etc/hostname", 4096, &t, &n);
-        if (r < 0) {
-                *ret = strdup("localhost");
-                return *ret ? 0 : -ENOMEM;
-        }
-        t[strcspn(t, " \t\r\n")] = 0;
-        *ret = strdup(isempty(t) ? "localhost" : t);
-        return *ret ? 0 : -ENOMEM;
-}
-
-static int user_unit_dirs(char **ret_persistent, char **ret_runtime) {
-        const char *cfg = getenv("XDG_CONFIG_HOME"), *run = getenv("XDG_RUNTIME_DIR"), *home = getenv("HOME");
-
-        if (isempty(run) || (isempty(cfg) && isempty(home)))
-                return -ENXIO;
-        if ((isempty(cfg) ? asprintf(ret_persistent, "%s/.config/systemd/user", home)
-                          : asprintf(ret_persistent, "%s/systemd/user", cfg)) < 0)
-                return -ENOMEM;
-        if (asprintf(ret_runtime, "%s/systemd/user", run) < 0)
-                return -ENOMEM;
-        return 0;
-}
-
-static uint64_t mono_usec(void) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
 }
 
 int verb_apply(int argc, char *argv[]) {
-        _cleanup_(args_done) Args a = { .systemd = SYSTEMD_MODE_SYSTEM };
+        _cleanup_(run_record_done) RunRecord rec = {};
+        _cleanup_(args_done) Args a = { .systemd = SYSTEMD_MODE_SYSTEM, .record = &rec };
         _cleanup_(source_result_done) SourceResult res = {};
         _cleanup_(substitute_values_done) SubstituteValues vals = {};
         _cleanup_(inputs_done) Inputs in = {};
         _cleanup_(fs_root_done) FsRoot root = { .fd = -EBADF };
+        _cleanup_(site_config_done) SiteConfig site = SITE_CONFIG_INIT;
         _cleanup_(accounts_done) Accounts acc = {};
         _cleanup_(plan_done) Plan plan = {};
         _cleanup_(apply_result_done) ApplyResult result = {};
         _cleanup_free_ char *hostname = NULL, *unit_dir = NULL, *runtime_dir = NULL;
         _cleanup_free_ const ConfigCloudConfig **ccs = NULL;
+        size_t input_errors = 0;
         int r;
 
         r = parse_argv(argc, argv, &a);
@@ -436,15 +351,30 @@ int verb_apply(int argc, char *argv[]) {
                 a.systemd = SYSTEMD_MODE_NONE;
         }
 
-        uint64_t t_start = mono_usec();
-        /* one deadline for the whole run (see help()); the datasources'
-         * own deadline stays inside it */
-        if (a.run_timeout_usec == 0)
-                a.run_timeout_usec = (a.src.options.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) + APPLY_BUDGET_USEC;
-        else if ((a.src.options.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC) > a.run_timeout_usec)
-                a.src.options.timeout_usec = a.run_timeout_usec;
-        uint64_t deadline = t_start + a.run_timeout_usec;
+        uint64_t t_start = now_monotonic_usec();
+        RunDeadline deadline = run_deadline_make(t_start, a.src.options.timeout_usec ?: SOURCE_TIMEOUT_DEFAULT_USEC,
+                                                 a.run_timeout_usec);
+        a.src.options.timeout_usec = deadline.source_timeout_usec;
+
+        /* the root and the site configuration first: a mistake in either is
+         * reported before minutes of waiting for a datasource */
+        r = fs_root_open(a.root, &root);
+        if (r < 0)
+                return log_error_errno(r, "Cannot open the root %s: %m", a.root ?: "/"), 1;
+        r = load_site_config(&a, &root, &site);
+        if (r < 0)
+                return r == -ENOMEM ? 1 : 2;
+        if (a.systemd == SYSTEMD_MODE_USER) {
+                r = apply_user_unit_dirs(&unit_dir, &runtime_dir);
+                if (r < 0)
+                        return log_error_errno(r, "--systemd=user needs $XDG_RUNTIME_DIR and $HOME or $XDG_CONFIG_HOME"), 2;
+        }
+
+        if (!a.dry_run)
+                run_record_start(&rec, a.root);
+        uint64_t t_fetch = now_monotonic_usec();
         r = source_fetch(a.src.specs, a.src.n_specs, &a.src.options, &res);
+        run_record_source(&rec, &res, r, t_fetch);
         if (r < 0) {
                 log_error("No datasources available in time: %s", res.error ?: strerror(-r));
                 return 1;
@@ -456,31 +386,27 @@ int verb_apply(int argc, char *argv[]) {
         if (r < 0)
                 return log_error_errno(r, "Out of memory."), 1;
 
-        r = read_inputs(&a, &res, &vals, &in);
+        uint64_t t_inputs = now_monotonic_usec();
+        r = read_inputs(&a, &res, &vals, &in, &input_errors);
+        run_record_stage(&rec, "decode+validate", NULL, r < 0 || inputs_failed(&in) || input_errors > 0, t_inputs);
         if (r < 0)
                 return log_error_errno(r, "Failed to read the user-data: %m"), 1;
         if (in.ignition) {
                 printf("Detected an Ignition config. Exiting...");
                 fflush(stdout);
+                run_record_finish(&rec, 0);
                 return 0;
         }
 
-        uint64_t t_parsed = mono_usec();
-        r = fs_root_open(a.root, &root);
-        if (r < 0)
-                return log_error_errno(r, "Cannot open the root %s: %m", a.root ?: "/"), 1;
-        /* one run at a time per root: temp names are fixed per file */
-        if (!a.dry_run && flock(root.fd, LOCK_EX) < 0)
-                return log_error_errno(-errno, "Cannot lock %s: %m", root.path), 1;
-
-        r = current_hostname(&root, &hostname);
+        uint64_t t_parsed = now_monotonic_usec();
+        if (!a.dry_run) {
+                r = apply_lock_root(&root);
+                if (r < 0)
+                        return log_error_errno(r, "Cannot lock %s: %m", root.path), 1;
+        }
+        r = apply_current_hostname(&root, &hostname);
         if (r < 0)
                 return log_error_errno(r, "Cannot read the current hostname: %m"), 1;
-        if (a.systemd == SYSTEMD_MODE_USER) {
-                r = user_unit_dirs(&unit_dir, &runtime_dir);
-                if (r < 0)
-                        return log_error_errno(r, "--systemd=user needs $XDG_RUNTIME_DIR and $HOME or $XDG_CONFIG_HOME"), 2;
-        }
 
         ccs = new0(const ConfigCloudConfig *, in.n_configs);
         if (!ccs)
@@ -488,6 +414,7 @@ int verb_apply(int argc, char *argv[]) {
         for (size_t i = 0; i < in.n_configs; i++)
                 ccs[i] = &in.configs[i].cc;
 
+        static const char *const no_groups[] = { NULL };
         PlanReader reader = apply_plan_reader(&root, &acc);
         PlanInput pi = {
                 .configs = ccs,
@@ -504,20 +431,33 @@ int verb_apply(int argc, char *argv[]) {
                 .runtime_unit_dir = runtime_dir,
                 .user_units = a.systemd == SYSTEMD_MODE_USER,
                 .reader = &reader,
+                .default_user = a.default_user ?: site.default_user,
+                /* Groups= given but empty: no supplementary groups at all */
+                .default_user_groups = !site.default_user_groups_set ? NULL
+                        : site.default_user_groups ? (const char *const *) site.default_user_groups : no_groups,
+                .default_user_no_create = site.default_user_create == 0,
         };
         for (PlanAddress i = 0; i < _PLAN_ADDRESS_MAX; i++)
-                pi.addresses[i] = vals.values[i];
+                pi.addresses[i] = vals.values[plan_address_token(i)];
 
+        uint64_t t_plan = now_monotonic_usec();
         r = plan_build(&pi, &plan);
         if (r < 0)
                 return log_error_errno(r, "Failed to plan: %m"), 1;
+        /* positions in the user-data as fetched, not in its parts */
+        for (size_t i = 0; i < plan.n_issues; i++)
+                inputs_position(&in, plan.issues[i].config, &plan.issues[i].line, &plan.issues[i].column);
 
-        uint64_t t_planned = mono_usec();
+        uint64_t t_planned = now_monotonic_usec();
         log_debug("timing: fetch+decode+parse %llu us, plan %llu us", (unsigned long long) (t_parsed - t_start),
                   (unsigned long long) (t_planned - t_parsed));
-        bool soft = in.soft_failure && !a.ignore_failure;
+        const char *where = res.where ?: source_kind_to_string(res.kind);
+        bool soft = (inputs_failed(&in) || input_errors > 0) && !a.ignore_failure;
+        run_record_stage(&rec, "plan", NULL, false, t_plan);
+        run_record_plan(&rec, &plan, where);
         if (a.dry_run) {
-                r = a.format == OUTPUT_JSON ? report_plan_json(stdout, &plan) : report_plan_text(stdout, &plan, a.verbose);
+                r = a.format == OUTPUT_JSON ? report_plan_json(stdout, &plan, where)
+                                            : report_plan_text(stdout, &plan, where, a.verbose);
                 if (r < 0 || fflush(stdout) != 0)
                         return log_error("Cannot write the report."), 1;
                 return plan_count_errors(&plan) > 0 || soft ? 1 : 0;
@@ -529,16 +469,19 @@ int verb_apply(int argc, char *argv[]) {
                 .systemd = a.systemd,
                 .workspace = a.workspace ?: PLAN_WORKSPACE_DEFAULT,
                 .durable = true,
-                .deadline_usec = deadline,
+                .deadline_usec = deadline.deadline_usec,
         };
         r = apply_plan(&plan, &ctx, &result);
         if (r < 0)
                 return log_error_errno(r, "Failed to apply: %m"), 1;
+        run_record_apply(&rec, &result);
 
-        r = a.format == OUTPUT_JSON ? report_apply_json(stdout, &plan, &result)
-                                    : report_apply_text(stdout, &plan, &result, a.verbose);
+        r = a.format == OUTPUT_JSON ? report_apply_json(stdout, &plan, &result, where)
+                                    : report_apply_text(stdout, &plan, &result, where, a.verbose);
         if (r < 0 || fflush(stdout) != 0)
                 return log_error("Cannot write the report."), 1;
 
-        return result.n_failed > 0 || plan_count_errors(&plan) > 0 || soft ? 1 : 0;
+        r = result.n_failed > 0 || plan_count_errors(&plan) > 0 || soft ? 1 : 0;
+        run_record_finish(&rec, r);
+        return r;
 }

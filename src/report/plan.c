@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <json-c/json.h>
-
+#include "basic/escape.h"
+#include "basic/json-writer.h"
 #include "report/plan.h"
 
 /* Dry-run and apply reports. Secrets — password hashes, script bodies,
  * files marked secret — are never printed; a file's content appears only as
- * a diff in the dry-run output the operator asked for. */
+ * a diff in the dry-run output the operator asked for. Every value goes
+ * through basic/escape.h (escape_fprintf(): one line per call, whatever
+ * the value holds); JSON is streamed by basic/json-writer.h. */
 
 static const char *file_verb(const PlanFile *f) {
         switch (f->action) {
@@ -33,55 +35,69 @@ static int file_diff(const PlanFile *f, char **ret) {
 
 static void print_owner_mode(FILE *out, const PlanFile *f) {
         if (f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR)
-                fprintf(out, " (%04o %s)", (unsigned) f->mode, f->owner ?: "root");
+                escape_fprintf(out, " (%04o %s)", (unsigned) f->mode, f->owner ?: "root");
 }
 
 static void print_user(FILE *out, const PlanUser *u) {
         if (u->create) {
-                fprintf(out, "user %s: create%s%s%s%s", u->name, u->system ? " system" : "",
+                escape_fprintf(out, "user %s: create%s%s%s%s", u->name, u->system ? " system" : "",
                         u->homedir ? " home=" : "", strempty(u->homedir), u->no_create_home ? " no-home" : "");
                 if (u->primary_group)
-                        fprintf(out, " group=%s", u->primary_group);
+                        escape_fprintf(out, " group=%s", u->primary_group);
                 if (u->groups) {
-                        fputs(" groups=", out);
+                        escape_fprintf(out, " groups=");
                         for (char **g = u->groups; *g; g++)
-                                fprintf(out, "%s%s", g == u->groups ? "" : ",", *g);
+                                escape_fprintf(out, "%s%s", g == u->groups ? "" : ",", *g);
                 }
                 if (u->shell)
-                        fprintf(out, " shell=%s", u->shell);
+                        escape_fprintf(out, " shell=%s", u->shell);
         } else
-                fprintf(out, "user %s: exists", u->name);
+                escape_fprintf(out, "user %s: exists", u->name);
         if (u->passwd)
-                fputs(", set password (hash hidden)", out);
+                escape_fprintf(out, ", set password (hash hidden)");
         fputc('\n', out);
 }
 
 static void print_unit(FILE *out, const PlanUnit *u) {
         bool first = true;
-        fprintf(out, "unit %s:", u->name);
-#define WORD(c, w) do { if (c) { fprintf(out, "%s%s", first ? " " : ", ", w); first = false; } } while (0)
+        escape_fprintf(out, "unit %s:", u->name);
+#define WORD(c, w) do { if (c) { escape_fprintf(out, "%s%s", first ? " " : ", ", w); first = false; } } while (0)
         WORD(u->mask, "mask");
         WORD(u->unmask, "unmask");
         WORD(u->enable, u->runtime ? "enable (runtime)" : "enable");
         WORD(u->command >= 0, unit_command_to_string(u->command));
         WORD(first, "no action");
 #undef WORD
-        fprintf(out, "%s%s\n", u->changed ? " (definition changes)" : "", u->network ? " (networkd)" : "");
+        escape_fprintf(out, "%s%s\n", u->changed ? " (definition changes)" : "", u->network ? " (networkd)" : "");
 }
 
-static void print_issues(FILE *out, const Plan *p) {
-        for (size_t i = 0; i < p->n_issues; i++)
-                fprintf(out, "%s: %s: %s\n", p->issues[i].warning ? "warning" : "error", p->issues[i].origin,
-                        p->issues[i].message);
+/* A skipped item: FILE:LINE:COL: error: MESSAGE; ITEM not applied, the
+ * validator's error at the place it names. */
+static void print_issues(FILE *out, const Plan *p, const char *where) {
+        for (size_t i = 0; i < p->n_issues; i++) {
+                const PlanIssue *s = p->issues + i;
+                const char *kind = s->warning ? "warning" : "error";
+
+                if (!s->skipped)
+                        escape_fprintf(out, "%s: %s: %s\n", kind, s->origin, s->message);
+                else if (s->line > 0 && s->column > 0)
+                        escape_fprintf(out, "%s:%u:%u: %s: %s; %s not applied\n", where, s->line, s->column, kind,
+                                       s->message, s->origin);
+                else if (s->line > 0)
+                        escape_fprintf(out, "%s:%u: %s: %s; %s not applied\n", where, s->line, kind, s->message,
+                                       s->origin);
+                else
+                        escape_fprintf(out, "%s: %s: %s; %s not applied\n", where, kind, s->message, s->origin);
+        }
 }
 
-int report_plan_text(FILE *out, const Plan *p, bool verbose) {
+int report_plan_text(FILE *out, const Plan *p, const char *where, bool verbose) {
         size_t n[_PLAN_CHANGE_MAX] = {};
         size_t unit_actions = 0;
         int r;
 
         if (p->hostname)
-                fprintf(out, "hostname: %s\n", p->hostname);
+                escape_fprintf(out, "hostname: %s\n", p->hostname);
         for (size_t i = 0; i < p->n_users; i++)
                 print_user(out, p->users + i);
 
@@ -90,19 +106,19 @@ int report_plan_text(FILE *out, const Plan *p, bool verbose) {
                 n[f->change]++;
                 if (f->change == PLAN_CHANGE_NONE && !verbose)
                         continue;
-                fprintf(out, "%-9s %s", file_verb(f), f->path);
+                escape_fprintf(out, "%-9s %s", file_verb(f), f->path);
                 print_owner_mode(out, f);
                 if (f->old_exists && f->action == PLAN_FILE_WRITE && f->change == PLAN_CHANGE_UPDATE &&
                     f->old_mode != f->mode)
-                        fprintf(out, " (mode was %04o)", (unsigned) f->old_mode);
-                fprintf(out, " [%s]\n", f->origin);
+                        escape_fprintf(out, " (mode was %04o)", (unsigned) f->old_mode);
+                escape_fprintf(out, " [%s]\n", f->origin);
 
                 _cleanup_free_ char *d = NULL;
                 r = file_diff(f, &d);
                 if (r < 0)
                         return r;
                 if (d)
-                        fputs(d, out);
+                        (void) escape_fputs(d, out, true);
         }
 
         for (size_t i = 0; i < p->n_units; i++) {
@@ -112,194 +128,162 @@ int report_plan_text(FILE *out, const Plan *p, bool verbose) {
         for (size_t i = 0; i < p->n_discovery; i++) {
                 const PlanDiscovery *d = p->discovery + i;
                 if (d->kind == DISCOVERY_ETCD)
-                        fprintf(out, "discovery etcd: register %s=%s at %s\n", strna(d->name), strna(d->peer_addr), d->url);
+                        escape_fprintf(out, "discovery etcd: register %s=%s at %s\n", strna(d->name), strna(d->peer_addr), d->url);
                 else
-                        fprintf(out, "discovery etcd2: check %s for %s%s%s\n", d->url, strna(d->name),
+                        escape_fprintf(out, "discovery etcd2: check %s for %s%s%s\n", d->url, strna(d->name),
                                 d->fallback ? ", fallback " : "", strempty(d->fallback));
         }
         for (size_t i = 0; i < p->n_scripts; i++)
-                fprintf(out, "script %s: run with %s (%zu bytes, content hidden)\n", p->scripts[i].origin,
+                escape_fprintf(out, "script %s: run with %s (%zu bytes, content hidden)\n", p->scripts[i].origin,
                         p->scripts[i].interpreter, p->scripts[i].size);
-        print_issues(out, p);
+        print_issues(out, p, where);
 
-        fprintf(out, "Plan: %zu to create, %zu to change, %zu to remove, %zu unchanged; %zu user%s, %zu unit action%s",
+        escape_fprintf(out, "Plan: %zu to create, %zu to change, %zu to remove, %zu unchanged; %zu user%s, %zu unit action%s",
                 n[PLAN_CHANGE_CREATE], n[PLAN_CHANGE_UPDATE], n[PLAN_CHANGE_REMOVE], n[PLAN_CHANGE_NONE], p->n_users,
                 p->n_users == 1 ? "" : "s", unit_actions, unit_actions == 1 ? "" : "s");
         size_t errors = plan_count_errors(p);
         if (errors > 0)
-                fprintf(out, "; %zu error%s", errors, errors == 1 ? "" : "s");
+                escape_fprintf(out, "; %zu error%s", errors, errors == 1 ? "" : "s");
         fputc('\n', out);
         return 0;
 }
 
-static void json_object_putp(json_object **o) {
-        if (*o)
-                json_object_put(*o);
-}
-
-#define ADD(o, k, v) json_object_object_add((o), (k), (v))
-#define STR(s) ((s) ? json_object_new_string(s) : NULL)
-
-static json_object *mode_json(mode_t m) {
-        char b[8];
+static void json_mode(JsonWriter *w, const char *key, mode_t m) {
+        char b[16];
         snprintf(b, sizeof b, "%04o", (unsigned) m);
-        return json_object_new_string(b);
+        json_writer_string(w, key, b);
 }
 
-static int plan_json(const Plan *p, bool diffs, json_object **ret) {
-        _cleanup_(json_object_putp) json_object *o = json_object_new_object();
-        json_object *files = json_object_new_array(), *users = json_object_new_array(),
-                    *units = json_object_new_array(), *disc = json_object_new_array(),
-                    *scripts = json_object_new_array(), *issues = json_object_new_array();
+static int plan_json(JsonWriter *w, const Plan *p, const char *where, bool diffs) {
         int r;
 
-        if (!o || !files || !users || !units || !disc || !scripts || !issues) {
-                json_object_put(files);
-                json_object_put(users);
-                json_object_put(units);
-                json_object_put(disc);
-                json_object_put(scripts);
-                json_object_put(issues);
-                return -ENOMEM;
-        }
-        ADD(o, "hostname", STR(p->hostname));
-        ADD(o, "users", users);
-        ADD(o, "files", files);
-        ADD(o, "units", units);
-        ADD(o, "discovery", disc);
-        ADD(o, "scripts", scripts);
-        ADD(o, "issues", issues);
+        json_writer_object_begin(w, "plan");
+        json_writer_string(w, "hostname", p->hostname);
 
+        json_writer_array_begin(w, "users");
         for (size_t i = 0; i < p->n_users; i++) {
                 const PlanUser *u = p->users + i;
-                json_object *e = json_object_new_object(), *g = json_object_new_array();
-                if (!e || !g || json_object_array_add(users, e) < 0) {
-                        json_object_put(e);
-                        json_object_put(g);
-                        return -ENOMEM;
-                }
-                ADD(e, "name", STR(u->name));
-                ADD(e, "create", json_object_new_boolean(u->create));
-                ADD(e, "set_password", json_object_new_boolean(u->passwd != NULL));
-                ADD(e, "gecos", STR(u->gecos));
-                ADD(e, "homedir", STR(u->homedir));
-                ADD(e, "no_create_home", json_object_new_boolean(u->no_create_home));
-                ADD(e, "primary_group", STR(u->primary_group));
-                for (char **s = u->groups; s && *s; s++)
-                        json_object_array_add(g, json_object_new_string(*s));
-                ADD(e, "groups", g);
-                ADD(e, "system", json_object_new_boolean(u->system));
-                ADD(e, "shell", STR(u->shell));
-                ADD(e, "origin", STR(u->origin));
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "name", u->name);
+                json_writer_bool(w, "create", u->create);
+                json_writer_bool(w, "set_password", u->passwd != NULL);
+                json_writer_string(w, "gecos", u->gecos);
+                json_writer_string(w, "homedir", u->homedir);
+                json_writer_bool(w, "no_create_home", u->no_create_home);
+                json_writer_string(w, "primary_group", u->primary_group);
+                json_writer_array_begin(w, "groups");
+                for (char **g = u->groups; g && *g; g++)
+                        json_writer_string(w, NULL, *g);
+                json_writer_array_end(w);
+                json_writer_bool(w, "system", u->system);
+                json_writer_string(w, "shell", u->shell);
+                json_writer_string(w, "origin", u->origin);
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
+        json_writer_array_begin(w, "files");
         for (size_t i = 0; i < p->n_files; i++) {
                 const PlanFile *f = p->files + i;
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(files, e) < 0) {
-                        json_object_put(e);
-                        return -ENOMEM;
-                }
-                ADD(e, "path", STR(f->path));
-                ADD(e, "action", STR(plan_file_action_to_string(f->action)));
-                ADD(e, "change", STR(plan_change_to_string(f->change)));
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "path", f->path);
+                json_writer_string(w, "action", plan_file_action_to_string(f->action));
+                json_writer_string(w, "change", plan_change_to_string(f->change));
                 if (f->action == PLAN_FILE_WRITE || f->action == PLAN_FILE_DIR) {
-                        ADD(e, "mode", mode_json(f->mode));
-                        ADD(e, "owner", STR(f->owner ?: "root"));
+                        json_mode(w, "mode", f->mode);
+                        json_writer_string(w, "owner", f->owner ?: "root");
                 }
                 if (f->action == PLAN_FILE_WRITE)
-                        ADD(e, "size", json_object_new_int64((int64_t) f->size));
-                ADD(e, "origin", STR(f->origin));
-                ADD(e, "secret", json_object_new_boolean(f->secret));
-                if (!diffs)
-                        continue;
-                _cleanup_free_ char *d = NULL;
-                r = file_diff(f, &d);
-                if (r < 0)
-                        return r;
-                if (d)
-                        ADD(e, "diff", json_object_new_string(d));
+                        json_writer_int(w, "size", (int64_t) f->size);
+                json_writer_string(w, "origin", f->origin);
+                json_writer_bool(w, "secret", f->secret);
+                if (diffs) {
+                        _cleanup_free_ char *d = NULL;
+                        r = file_diff(f, &d);
+                        if (r < 0)
+                                return r;
+                        if (d)
+                                json_writer_string(w, "diff", d);
+                }
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
+        json_writer_array_begin(w, "units");
         for (size_t i = 0; i < p->n_units; i++) {
                 const PlanUnit *u = p->units + i;
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(units, e) < 0) {
-                        json_object_put(e);
-                        return -ENOMEM;
-                }
-                ADD(e, "name", STR(u->name));
-                ADD(e, "path", STR(u->path));
-                ADD(e, "runtime", json_object_new_boolean(u->runtime));
-                ADD(e, "mask", json_object_new_boolean(u->mask));
-                ADD(e, "unmask", json_object_new_boolean(u->unmask));
-                ADD(e, "enable", json_object_new_boolean(u->enable));
-                ADD(e, "command", STR(u->command >= 0 ? unit_command_to_string(u->command) : NULL));
-                ADD(e, "changed", json_object_new_boolean(u->changed));
-                ADD(e, "network", json_object_new_boolean(u->network));
-                ADD(e, "origin", STR(u->origin));
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "name", u->name);
+                json_writer_string(w, "path", u->path);
+                json_writer_bool(w, "runtime", u->runtime);
+                json_writer_bool(w, "mask", u->mask);
+                json_writer_bool(w, "unmask", u->unmask);
+                json_writer_bool(w, "enable", u->enable);
+                json_writer_string(w, "command", u->command >= 0 ? unit_command_to_string(u->command) : NULL);
+                json_writer_bool(w, "changed", u->changed);
+                json_writer_bool(w, "network", u->network);
+                json_writer_string(w, "origin", u->origin);
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
+        json_writer_array_begin(w, "discovery");
         for (size_t i = 0; i < p->n_discovery; i++) {
                 const PlanDiscovery *d = p->discovery + i;
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(disc, e) < 0) {
-                        json_object_put(e);
-                        return -ENOMEM;
-                }
-                ADD(e, "kind", STR(discovery_kind_to_string(d->kind)));
-                ADD(e, "url", STR(d->url));
-                ADD(e, "name", STR(d->name));
-                ADD(e, "peer_addr", STR(d->peer_addr));
-                ADD(e, "fallback", STR(d->fallback));
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "kind", discovery_kind_to_string(d->kind));
+                json_writer_string(w, "url", d->url);
+                json_writer_string(w, "name", d->name);
+                json_writer_string(w, "peer_addr", d->peer_addr);
+                json_writer_string(w, "fallback", d->fallback);
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
+        json_writer_array_begin(w, "scripts");
         for (size_t i = 0; i < p->n_scripts; i++) {
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(scripts, e) < 0) {
-                        json_object_put(e);
-                        return -ENOMEM;
-                }
-                ADD(e, "origin", STR(p->scripts[i].origin));
-                ADD(e, "interpreter", STR(p->scripts[i].interpreter));
-                ADD(e, "size", json_object_new_int64((int64_t) p->scripts[i].size));
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "origin", p->scripts[i].origin);
+                json_writer_string(w, "interpreter", p->scripts[i].interpreter);
+                json_writer_int(w, "size", (int64_t) p->scripts[i].size);
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
+        /* a skipped item names the place of its error: "where" is the
+         * user-data's, line and column are in it (0: no place) */
+        json_writer_array_begin(w, "issues");
         for (size_t i = 0; i < p->n_issues; i++) {
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(issues, e) < 0) {
-                        json_object_put(e);
-                        return -ENOMEM;
+                const PlanIssue *s = p->issues + i;
+                json_writer_object_begin(w, NULL);
+                json_writer_string(w, "kind", s->warning ? "warning" : "error");
+                json_writer_string(w, "origin", s->origin);
+                json_writer_string(w, "message", s->message);
+                json_writer_bool(w, "skipped", s->skipped);
+                if (s->skipped) {
+                        json_writer_string(w, "where", where);
+                        json_writer_int(w, "line", s->line);
+                        json_writer_int(w, "column", s->column);
                 }
-                ADD(e, "kind", STR(p->issues[i].warning ? "warning" : "error"));
-                ADD(e, "origin", STR(p->issues[i].origin));
-                ADD(e, "message", STR(p->issues[i].message));
+                json_writer_object_end(w);
         }
+        json_writer_array_end(w);
 
-        *ret = TAKE_PTR(o);
-        return 0;
+        json_writer_object_end(w);
+        return w->error;
 }
 
-static int print_json(FILE *f, json_object *o) {
-        fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE), f);
-        fputc('\n', f);
-        return 0;
-}
+int report_plan_json(FILE *f, const Plan *p, const char *where) {
+        _cleanup_(json_writer_done) JsonWriter w = { .f = f };
+        int r;
 
-int report_plan_json(FILE *f, const Plan *p) {
-        _cleanup_(json_object_putp) json_object *o = NULL;
-        int r = plan_json(p, true, &o);
+        json_writer_object_begin(&w, NULL);
+        json_writer_bool(&w, "dry_run", true);
+        r = plan_json(&w, p, where, true);
         if (r < 0)
                 return r;
-        json_object *top = json_object_new_object();
-        if (!top)
-                return -ENOMEM;
-        ADD(top, "dry_run", json_object_new_boolean(true));
-        ADD(top, "plan", TAKE_PTR(o));
-        print_json(f, top);
-        json_object_put(top);
-        return 0;
+        json_writer_object_end(&w);
+        return json_writer_finish(&w);
 }
 
 static void count_steps(const ApplyResult *r, size_t n[_APPLY_STATUS_MAX]) {
@@ -307,17 +291,17 @@ static void count_steps(const ApplyResult *r, size_t n[_APPLY_STATUS_MAX]) {
                 n[r->steps[i].status]++;
 }
 
-int report_apply_text(FILE *f, const Plan *p, const ApplyResult *r, bool verbose) {
+int report_apply_text(FILE *f, const Plan *p, const ApplyResult *r, const char *where, bool verbose) {
         size_t n[_APPLY_STATUS_MAX] = {};
 
         for (size_t i = 0; i < r->n_steps; i++) {
                 const ApplyStep *s = r->steps + i;
                 if (s->status == APPLY_UNCHANGED && !verbose)
                         continue;
-                fprintf(f, "%-9s %s %s: %s%s%s\n", apply_status_to_string(s->status), s->kind, s->target, s->action,
-                        s->detail ? " — " : "", strempty(s->detail));
+                escape_fprintf(f, "%-9s %s %s: %s%s%s\n", apply_status_to_string(s->status), s->kind, s->target,
+                               s->action, s->detail ? " — " : "", strempty(s->detail));
         }
-        print_issues(f, p);
+        print_issues(f, p, where);
 
         count_steps(r, n);
         size_t errors = plan_count_errors(p);
@@ -328,64 +312,53 @@ int report_apply_text(FILE *f, const Plan *p, const ApplyResult *r, bool verbose
                 fprintf(f, "Applied: %zu done, %zu unchanged, %zu skipped, %zu failed%s%zu planning error%s (%.1f ms).\n",
                         n[APPLY_DONE], n[APPLY_UNCHANGED], n[APPLY_SKIPPED], n[APPLY_FAILED], "; ", errors,
                         errors == 1 ? "" : "s", (double) r->usec / 1000.0);
-        return 0;
+        return ferror(f) ? -EIO : 0;
 }
 
-int report_apply_json(FILE *f, const Plan *p, const ApplyResult *r) {
-        _cleanup_(json_object_putp) json_object *top = json_object_new_object();
-        json_object *steps = json_object_new_array(), *plan = NULL;
+int report_apply_json(FILE *f, const Plan *p, const ApplyResult *r, const char *where) {
+        _cleanup_(json_writer_done) JsonWriter w = { .f = f };
         size_t n[_APPLY_STATUS_MAX] = {};
         int q;
 
-        if (!top || !steps) {
-                json_object_put(steps);
-                return -ENOMEM;
-        }
-        /* a real run's output goes to the journal at boot: no file
-         * contents there, only what was done */
-        q = plan_json(p, false, &plan);
-        if (q < 0) {
-                json_object_put(steps);
-                return q;
-        }
+        json_writer_object_begin(&w, NULL);
+        json_writer_bool(&w, "dry_run", false);
+        json_writer_array_begin(&w, "steps");
         for (size_t i = 0; i < r->n_steps; i++) {
                 const ApplyStep *s = r->steps + i;
-                json_object *e = json_object_new_object();
-                if (!e || json_object_array_add(steps, e) < 0) {
-                        json_object_put(e);
-                        json_object_put(steps);
-                        json_object_put(plan);
-                        return -ENOMEM;
-                }
-                ADD(e, "kind", STR(s->kind));
-                ADD(e, "target", STR(s->target));
-                ADD(e, "action", STR(s->action));
-                ADD(e, "status", STR(apply_status_to_string(s->status)));
-                ADD(e, "detail", STR(s->detail));
+                json_writer_object_begin(&w, NULL);
+                json_writer_string(&w, "kind", s->kind);
+                json_writer_string(&w, "target", s->target);
+                json_writer_string(&w, "action", s->action);
+                json_writer_string(&w, "status", apply_status_to_string(s->status));
+                json_writer_string(&w, "detail", s->detail);
+                json_writer_object_end(&w);
         }
+        json_writer_array_end(&w);
         count_steps(r, n);
-        ADD(top, "dry_run", json_object_new_boolean(false));
-        ADD(top, "steps", steps);
-        ADD(top, "done", json_object_new_int64((int64_t) n[APPLY_DONE]));
-        ADD(top, "unchanged", json_object_new_int64((int64_t) n[APPLY_UNCHANGED]));
-        ADD(top, "skipped", json_object_new_int64((int64_t) n[APPLY_SKIPPED]));
-        ADD(top, "failed", json_object_new_int64((int64_t) n[APPLY_FAILED]));
-        ADD(top, "planning_errors", json_object_new_int64((int64_t) plan_count_errors(p)));
-        ADD(top, "usec", json_object_new_int64((int64_t) r->usec));
-        ADD(top, "plan", plan);
-        print_json(f, top);
-        return 0;
+        json_writer_int(&w, "done", (int64_t) n[APPLY_DONE]);
+        json_writer_int(&w, "unchanged", (int64_t) n[APPLY_UNCHANGED]);
+        json_writer_int(&w, "skipped", (int64_t) n[APPLY_SKIPPED]);
+        json_writer_int(&w, "failed", (int64_t) n[APPLY_FAILED]);
+        json_writer_int(&w, "planning_errors", (int64_t) plan_count_errors(p));
+        json_writer_int(&w, "usec", (int64_t) r->usec);
+        /* a real run's output goes to the journal at boot: no file
+         * contents there, only what was done */
+        q = plan_json(&w, p, where, false);
+        if (q < 0)
+                return q;
+        json_writer_object_end(&w);
+        return json_writer_finish(&w);
 }
 
 void report_diags_text(FILE *f, const char *path, const DiagList *l) {
         for (size_t j = 0; j < l->n; j++) {
                 const Diag *d = l->items + j;
+                const char *kind = diag_kind_to_string(d->kind);
                 if (d->line > 0 && d->column > 0)
-                        fprintf(f, "%s:%u:%u: %s: %s\n", path, d->line, d->column, diag_kind_to_string(d->kind),
-                                d->message);
+                        escape_fprintf(f, "%s:%u:%u: %s: %s\n", path, d->line, d->column, kind, d->message);
                 else if (d->line > 0)
-                        fprintf(f, "%s:%u: %s: %s\n", path, d->line, diag_kind_to_string(d->kind), d->message);
+                        escape_fprintf(f, "%s:%u: %s: %s\n", path, d->line, kind, d->message);
                 else
-                        fprintf(f, "%s: %s: %s\n", path, diag_kind_to_string(d->kind), d->message);
+                        escape_fprintf(f, "%s: %s: %s\n", path, kind, d->message);
         }
 }

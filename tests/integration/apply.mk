@@ -7,3 +7,4 @@ TESTS += tests/integration/test-apply-cli.sh
 # discovery in a real apply run: a user manager and an etcd discovery service
 TESTS += tests/integration/test-apply-discovery.sh
 EXTRA_DIST += tests/integration/test-apply-discovery.sh
+TESTS += tests/integration/test-cli-escape.sh
