@@ -3,3 +3,5 @@ TESTS += tests/integration/test-validate.sh
 EXTRA_DIST += tests/integration/test-validate.sh tests/lib/assert.sh
 TESTS += tests/integration/test-envfile.sh
 EXTRA_DIST += tests/integration/test-envfile.sh
+TESTS += tests/integration/test-status.sh
+EXTRA_DIST += tests/integration/test-status.sh
