@@ -319,7 +319,7 @@ static int read_inputs(const Args *a, const SourceResult *res, const SubstituteV
         if (in->n_dropped > 0)
                 log_error("%s: %zu cloud-config%s not applied (%s); metadata-derived settings still are.", where,
                           in->n_dropped, in->n_dropped == 1 ? "" : "s",
-                          a->strict ? "errors or warnings with --strict" : "not a YAML mapping");
+                          a->strict ? "errors or warnings with --strict" : "not valid YAML, or not a mapping");
         return 0;
 }
 

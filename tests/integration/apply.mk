@@ -8,3 +8,6 @@ TESTS += tests/integration/test-apply-cli.sh
 TESTS += tests/integration/test-apply-discovery.sh
 EXTRA_DIST += tests/integration/test-apply-discovery.sh
 TESTS += tests/integration/test-cli-escape.sh
+TESTS += tests/integration/test-cli-isolation.sh
+TESTS += tests/integration/test-cli-site-config.sh
+TESTS += tests/integration/test-cli-decode.sh
