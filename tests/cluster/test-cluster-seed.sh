@@ -15,7 +15,7 @@ set -u
 nit_require_root
 nit_require_cmds systemd-nspawn etcd curl ip nsenter unshare
 nodeinit=${NODEINIT:-${top_builddir:-$(dirname "$0")/../..}/nodeinit}
-[[ -x $nodeinit ]] || nit_skip "nodeinit not built"
+[[ -x $nodeinit ]] || { nit_err "nodeinit not built ($nodeinit)"; exit 99; }
 CLUSTER_BUILDDIR=${CLUSTER_BUILDDIR:-$(dirname "$(readlink -f "$nodeinit")")}
 NODE_PROVISION="/opt/nodeinit/$(basename "$nodeinit") -from-ec2-metadata=http://169.254.169.254/"
 export CLUSTER_BUILDDIR NODE_PROVISION

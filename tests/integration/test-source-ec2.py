@@ -12,9 +12,9 @@ import urllib.request
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "../..")),
                                 "tests", "imds"))
-from imdstest import Checker, Sim, run, run_until, skip_unless_metadata_verb  # noqa: E402
+from imdstest import Checker, Sim, run, run_until, require_metadata_verb  # noqa: E402
 
-skip_unless_metadata_verb()
+require_metadata_verb()
 t = Checker()
 
 
