@@ -91,6 +91,84 @@ static char *format_address(SubstituteToken t, const char *s) {
         return strdup(s);
 }
 
+static bool is_alnum(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* RFC 1123 §2.1 (RFC 952 relaxed): dot-separated labels of 1 to 63
+ * letters, digits and '-', neither first nor last a '-'; 253 at most. */
+static bool is_hostname(const char *v) {
+        size_t n = strlen(v);
+
+        if (n == 0 || n > 253)
+                return false;
+        for (const char *p = v; *p;) {
+                size_t l = 0;
+                while (is_alnum(p[l]) || p[l] == '-')
+                        l++;
+                if (l == 0 || l > 63 || p[0] == '-' || p[l - 1] == '-')
+                        return false;
+                p += l;
+                if (*p == 0)
+                        return true;
+                if (*p != '.' || p[1] == 0)
+                        return false;
+                p++;
+        }
+        return true;
+}
+
+#define INSTANCE_ID_MAX 255U
+
+static bool is_instance_id(const char *v) {
+        const char *hex = startswith(v, "i-");
+        size_t n = strlen(v);
+
+        /* EC2's: "i-" and 8 or 17 lowercase hex digits; any length here */
+        if (hex)
+                return *hex && strspn(hex, "0123456789abcdef") == strlen(hex);
+        /* GCE's and DigitalOcean's are numbers, Azure's and OpenStack's UUIDs */
+        if (n == 0 || n > INSTANCE_ID_MAX || !is_alnum(v[0]))
+                return false;
+        for (const char *p = v; *p; p++)
+                if (!is_alnum(*p) && !strchr("._-", *p))
+                        return false;
+        return true;
+}
+
+const char *substitute_value_problem(SubstituteToken t, const char *value) {
+        struct in6_addr a6;
+        struct in_addr a4;
+
+        switch (t) {
+        case SUBSTITUTE_PUBLIC_IPV4:
+        case SUBSTITUTE_PRIVATE_IPV4:
+                return inet_pton(AF_INET, value, &a4) == 1 ? NULL : "is not an IPv4 address";
+        case SUBSTITUTE_PUBLIC_IPV6:
+        case SUBSTITUTE_PRIVATE_IPV6:
+                /* Go's net.IP prints an IPv4-mapped address as a dotted quad */
+                if (inet_pton(AF_INET, value, &a4) == 1)
+                        return NULL;
+                if (inet_pton(AF_INET6, value, &a6) != 1)
+                        return "is not an IPv6 address";
+                /* "::1" opens a flow mapping's value, "x::" ends in a ':' that
+                 * a following blank turns into a key: the unspecified,
+                 * loopback and subnet-router anycast addresses are no
+                 * node's address anyway */
+                if (value[0] == ':' || value[strlen(value) - 1] == ':')
+                        return "begins or ends with ':', which YAML could read as syntax";
+                return NULL;
+        case SUBSTITUTE_HOSTNAME:
+                return is_hostname(value) ? NULL : "is not a host name (RFC 1123: labels of letters, digits and '-')";
+        case SUBSTITUTE_INSTANCE_ID:
+                return is_instance_id(value) ? NULL
+                                             : "is not an instance id (\"i-\" and hex digits, or letters, digits, "
+                                               "'.', '_' and '-' starting with a letter or digit)";
+        default:
+                return "is not a known variable";
+        }
+}
+
 int substitute_values_from_metadata(const Metadata *md, SubstituteValues *ret) {
         _cleanup_(substitute_values_done) SubstituteValues v = {};
         const char *from_md[_SUBSTITUTE_TOKEN_MAX] = {};
@@ -115,6 +193,9 @@ int substitute_values_from_metadata(const Metadata *md, SubstituteValues *ret) {
                         continue;
                 if (!v.values[t])
                         return -ENOMEM;
+                v.refused[t] = substitute_value_problem(t, v.values[t]);
+                if (v.refused[t])
+                        v.values[t] = mfree(v.values[t]);
         }
 
         *ret = v;
@@ -182,14 +263,20 @@ int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
                                 r = buf_append(&b, dollar, 1 + tlen);
                 } else {
                         const char *value = v ? v->values[t] : NULL;
+                        const char *why = value ? substitute_value_problem(t, value) : v ? v->refused[t] : NULL;
+                        if (why)
+                                value = NULL;
                         r = buf_append(&b, in + copied, at - copied);
                         if (r >= 0 && value)
                                 r = buf_puts(&b, value);
                         if (r >= 0 && !value && diags) {
                                 position_advance(&pos, in, at);
-                                r = diag_add(diags, DIAG_WARNING, pos.line, pos.column,
-                                             "variable $%s has no value; substituted an empty string",
-                                             substitute_token_table[t]);
+                                r = why ? diag_add(diags, DIAG_WARNING, pos.line, pos.column,
+                                                   "variable $%s not substituted: its value %s; substituted an empty string",
+                                                   substitute_token_table[t], why)
+                                        : diag_add(diags, DIAG_WARNING, pos.line, pos.column,
+                                                   "variable $%s has no value; substituted an empty string",
+                                                   substitute_token_table[t]);
                         }
                 }
                 if (r < 0)

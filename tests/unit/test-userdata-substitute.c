@@ -64,9 +64,10 @@ static void test_escapes(void **state) {
         assert_int_equal(check("\\\\\\$private_ipv4", &all, "\\\\$private_ipv4"), 0);
         /* only tokens are escapable */
         assert_int_equal(check("\\$test \\$ \\\\", &all, "\\$test \\$ \\\\"), 0);
-        /* a value is not scanned again */
+        /* a value is not scanned again: one with '$' or '\' in it is no
+         * host name and is not substituted at all */
         SubstituteValues tricky = { .values = { [SUBSTITUTE_HOSTNAME] = (char *) "\\$instance_id$hostname" } };
-        assert_int_equal(check("$hostname", &tricky, "\\$instance_id$hostname"), 0);
+        assert_int_equal(check("$hostname", &tricky, ""), 1);
         /* an escaped token needs no value */
         assert_int_equal(check("\\$instance_id", &(SubstituteValues) {}, "$instance_id"), 0);
 }
@@ -209,7 +210,19 @@ static void test_values_format(void **state) {
         clear_env();
         assert_int_equal(substitute_values_from_metadata(&md, &v), 0);
         assert_string_equal(v.values[SUBSTITUTE_PUBLIC_IPV4], "192.0.2.1");
-        assert_string_equal(v.values[SUBSTITUTE_PRIVATE_IPV4], "not an address");
+        /* not taken at all, and substitution says why */
+        assert_null(v.values[SUBSTITUTE_PRIVATE_IPV4]);
+        assert_string_equal(v.refused[SUBSTITUTE_PRIVATE_IPV4], "is not an IPv4 address");
+        DiagList diags = {};
+        char *out = NULL;
+        size_t n;
+        assert_int_equal(userdata_substitute("a: $private_ipv4", 16, &v, &out, &n, &diags), 0);
+        assert_string_equal(out, "a: ");
+        assert_int_equal(diags.n, 1);
+        assert_string_equal(diags.items[0].message,
+                            "variable $private_ipv4 not substituted: its value is not an IPv4 address; substituted an empty string");
+        free(out);
+        diag_list_done(&diags);
         assert_string_equal(v.values[SUBSTITUTE_PUBLIC_IPV6], "2001:db8::1");
         /* the longest zero run is compressed, not the first */
         assert_string_equal(v.values[SUBSTITUTE_PRIVATE_IPV6], "fe80:0:0:1::1");
@@ -220,21 +233,143 @@ static void test_values_format(void **state) {
         static const struct {
                 const char *in, *out;
         } v6[] = {
-                { "::", "::" },
-                { "::1", "::1" },
-                { "1::", "1::" },
+                /* Go's form begins or ends with ':' here: refused (NULL) */
+                { "::", NULL },
+                { "::1", NULL },
+                { "1::", NULL },
+                { "::1:2", NULL },                         /* not "::0.1.0.2" either */
+                { "fd00:ABCD::", NULL },
                 { "1:0:2:0:3:0:4:0", "1:0:2:0:3:0:4:0" }, /* single zeros stay */
                 { "1:0:0:2:0:0:3:4", "1::2:0:0:3:4" },    /* first of equal runs */
-                { "::1:2", "::1:2" },                      /* not "::0.1.0.2" */
-                { "fd00:ABCD::", "fd00:abcd::" },
+                { "fd00:ABCD::1", "fd00:abcd::1" },
                 { "10.0.0.1", "10.0.0.1" },
+                { "::ffff:10.0.0.1", "10.0.0.1" },
         };
         for (size_t i = 0; i < ELEMENTSOF(v6); i++) {
                 Metadata m = { .private_ipv6 = (char *) v6[i].in };
                 assert_int_equal(substitute_values_from_metadata(&m, &v), 0);
-                assert_string_equal(v.values[SUBSTITUTE_PRIVATE_IPV6], v6[i].out);
+                if (v6[i].out) {
+                        assert_string_equal(v.values[SUBSTITUTE_PRIVATE_IPV6], v6[i].out);
+                        assert_null(v.refused[SUBSTITUTE_PRIVATE_IPV6]);
+                } else {
+                        assert_null(v.values[SUBSTITUTE_PRIVATE_IPV6]);
+                        assert_string_equal(v.refused[SUBSTITUTE_PRIVATE_IPV6],
+                                            "begins or ends with ':', which YAML could read as syntax");
+                }
                 substitute_values_done(&v);
         }
+}
+
+/* Every value is checked for what it is before it can reach the YAML
+ * (issue 8: an instance id with a newline added ETCD_DISCOVERY to the
+ * etcd2 drop-in). */
+static void test_shapes(void **state) {
+        static const struct {
+                SubstituteToken t;
+                const char *value;
+                bool ok;
+        } cases[] = {
+                { SUBSTITUTE_PUBLIC_IPV4, "203.0.113.7", true },
+                { SUBSTITUTE_PUBLIC_IPV4, "203.0.113.7\nx: y", false },
+                { SUBSTITUTE_PUBLIC_IPV4, "2001:db8::1", false },
+                { SUBSTITUTE_PRIVATE_IPV4, "10.0.0.256", false },
+                { SUBSTITUTE_PRIVATE_IPV4, "10.0.0.5 ", false },
+                { SUBSTITUTE_PUBLIC_IPV6, "2001:db8::7", true },
+                { SUBSTITUTE_PUBLIC_IPV6, "2001:db8::7%eth0", false },
+                { SUBSTITUTE_PRIVATE_IPV6, "fd00::5]", false },
+                { SUBSTITUTE_PRIVATE_IPV6, "::1", false },
+                { SUBSTITUTE_HOSTNAME, "node-1.example", true },
+                { SUBSTITUTE_HOSTNAME, "Host.Example.COM", true },
+                { SUBSTITUTE_HOSTNAME, "a", true },
+                { SUBSTITUTE_HOSTNAME, "1.2.3.4", true },
+                { SUBSTITUTE_HOSTNAME, "node\x1b]0;pwned\x07", false },
+                { SUBSTITUTE_HOSTNAME, "node.example.", false },
+                { SUBSTITUTE_HOSTNAME, ".node", false },
+                { SUBSTITUTE_HOSTNAME, "a..b", false },
+                { SUBSTITUTE_HOSTNAME, "-a.b", false },
+                { SUBSTITUTE_HOSTNAME, "a-.b", false },
+                { SUBSTITUTE_HOSTNAME, "a_b", false },
+                { SUBSTITUTE_HOSTNAME, "a b", false },
+                { SUBSTITUTE_HOSTNAME, "a:b", false },
+                { SUBSTITUTE_HOSTNAME, "", false },
+                { SUBSTITUTE_HOSTNAME, "a234567890123456789012345678901234567890123456789012345678901234.b", false },
+                { SUBSTITUTE_HOSTNAME, "a23456789012345678901234567890123456789012345678901234567890123.b", true },
+                { SUBSTITUTE_INSTANCE_ID, "i-0123456789abcdef0", true },
+                { SUBSTITUTE_INSTANCE_ID, "i-0abc\nkey: value", false },
+                { SUBSTITUTE_INSTANCE_ID, "i-0ABC", false },
+                { SUBSTITUTE_INSTANCE_ID, "i-", false },
+                { SUBSTITUTE_INSTANCE_ID, "i-xyz", false },
+                { SUBSTITUTE_INSTANCE_ID, "4520117325718402303", true },      /* GCE */
+                { SUBSTITUTE_INSTANCE_ID, "0d4c5b2a-9a3e-4f25-8c3b-1d2e3f4a5b6c", true }, /* OpenStack */
+                { SUBSTITUTE_INSTANCE_ID, "node_1.a-b", true },
+                { SUBSTITUTE_INSTANCE_ID, "-x", false },
+                { SUBSTITUTE_INSTANCE_ID, ".x", false },
+                { SUBSTITUTE_INSTANCE_ID, "x y", false },
+                { SUBSTITUTE_INSTANCE_ID, "x#y", false },
+                { SUBSTITUTE_INSTANCE_ID, "x:y", false },
+                { SUBSTITUTE_INSTANCE_ID, "x'y", false },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                const char *why = substitute_value_problem(cases[i].t, cases[i].value);
+                if ((why == NULL) != cases[i].ok)
+                        fail_msg("%s=\"%s\": %s", substitute_token_to_string(cases[i].t), cases[i].value,
+                                 why ?: "accepted");
+
+                /* the same at substitution, whoever filled the values */
+                SubstituteValues v = {};
+                DiagList diags = {};
+                char *out = NULL;
+                size_t n;
+                char in[32];
+                v.values[cases[i].t] = (char *) cases[i].value;
+                snprintf(in, sizeof in, "k: $%s", substitute_token_to_string(cases[i].t));
+                assert_int_equal(userdata_substitute(in, strlen(in), &v, &out, &n, &diags), 0);
+                if (cases[i].ok) {
+                        assert_string_equal(out + 3, cases[i].value);
+                        assert_int_equal(diags.n, 0);
+                } else {
+                        assert_string_equal(out, "k: ");
+                        assert_int_equal(diags.n, 1);
+                        assert_non_null(strstr(diags.items[0].message, why));
+                }
+                free(out);
+                diag_list_done(&diags);
+        }
+}
+
+/* From metadata, a refused value is not taken: nothing built from the
+ * values (COREOS_* in /etc/environment) can carry it either. */
+static void test_refused_not_taken(void **state) {
+        Metadata md = {
+                .instance_id = (char *) "i-1\ncoreos:\n  etcd2:\n    discovery: http://evil",
+                .hostname = (char *) "ok.example",
+        };
+        SubstituteValues v = {};
+
+        clear_env();
+        setenv("COREOS_PUBLIC_IPV4", "1.2.3.4\nFOO=bar", 1);
+        assert_int_equal(substitute_values_from_metadata(&md, &v), 0);
+        assert_null(v.values[SUBSTITUTE_INSTANCE_ID]);
+        assert_non_null(v.refused[SUBSTITUTE_INSTANCE_ID]);
+        assert_null(v.values[SUBSTITUTE_PUBLIC_IPV4]);
+        assert_string_equal(v.refused[SUBSTITUTE_PUBLIC_IPV4], "is not an IPv4 address");
+        assert_string_equal(v.values[SUBSTITUTE_HOSTNAME], "ok.example");
+
+        DiagList diags = {};
+        char *out = NULL;
+        size_t n;
+        const char *in = "#cloud-config\nhostname: $hostname-$instance_id\n";
+        assert_int_equal(userdata_substitute(in, strlen(in), &v, &out, &n, &diags), 0);
+        assert_string_equal(out, "#cloud-config\nhostname: ok.example-\n");
+        assert_int_equal(diags.n, 1);
+        assert_int_equal(diags.items[0].line, 2);
+        assert_int_equal(diags.items[0].column, 21);
+        assert_non_null(strstr(diags.items[0].message, "variable $instance_id not substituted: its value is not an instance id"));
+        free(out);
+        diag_list_done(&diags);
+        substitute_values_done(&v);
+        clear_env();
 }
 
 int main(void) {
@@ -248,6 +383,8 @@ int main(void) {
                 cmocka_unit_test(test_token_strings),
                 cmocka_unit_test(test_values_precedence),
                 cmocka_unit_test(test_values_format),
+                cmocka_unit_test(test_shapes),
+                cmocka_unit_test(test_refused_not_taken),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
