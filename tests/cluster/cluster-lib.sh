@@ -75,7 +75,7 @@ cluster_etcdctl() {
         eps=$(cluster_member_eps)
         [[ -n $eps ]] || return 1
         netns_exec "$(netns_node "$i")" env ETCDCTL_API=3 \
-                etcdctl --dial-timeout=1s --command-timeout=3s --endpoints="$eps" "$@"
+                etcdctl --dial-timeout=10s --command-timeout=30s --endpoints="$eps" "$@"
 }
 
 _cluster_imds_start() {
@@ -98,7 +98,7 @@ _cluster_imds_start() {
         echo $! > "$CLUSTER_DIR/imds.pid"
         # reachable from a node (never probed from the root namespace)
         nit_retry 60000 0.05 netns_exec "$(netns_node 1)" 2>/dev/null \
-                curl -fsS -m 1 -o /dev/null "http://$NETNS_MD_IP/latest/meta-data/local-ipv4" ||
+                curl -fsS -m 10 -o /dev/null "http://$NETNS_MD_IP/latest/meta-data/local-ipv4" ||
                 { nit_err "IMDS ($sim) not reachable"; cat "$CLUSTER_DIR/imds.log" >&2; return 1; }
 }
 
@@ -197,7 +197,7 @@ cluster_boot() {
         _cl_times "prepared $CLUSTER_NODES nodes in $(( CLUSTER_T0 - t )) ms, then started them at once"
         for ((i = 1; i <= CLUSTER_NODES; i++)); do
                 d=$(cluster_node_dir "$i")
-                ( nspawn_wait "$d" "${CLUSTER_BOOT_TIMEOUT:-180}" > /dev/null && nit_now_ms > "$d/t_up" ) &
+                ( nspawn_wait "$d" "${CLUSTER_BOOT_TIMEOUT:-600}" > /dev/null && nit_now_ms > "$d/t_up" ) &
                 pids+=($!)
         done
         for i in "${pids[@]}"; do
@@ -213,7 +213,7 @@ cluster_healthy() {
 }
 
 cluster_wait_healthy() {
-        if nit_retry "${1:-120000}" 0.05 cluster_healthy; then
+        if nit_retry "${1:-600000}" 0.2 cluster_healthy; then
                 CLUSTER_T_HEALTHY=$(nit_now_ms)
                 _cl_times "cluster healthy $(( CLUSTER_T_HEALTHY - CLUSTER_T0 )) ms after the first node started"
                 return 0

@@ -16,7 +16,7 @@ set -eu
 MD=${STANDIN_MD:-http://169.254.169.254}
 UNIT=${STANDIN_ETCD_UNIT:-etcd-member.service}
 
-md() { curl -fsS -m 5 --retry 10 --retry-connrefused --retry-delay 0 "$MD/latest/$1"; }
+md() { curl -fsS -m 30 --retry 10 --retry-connrefused --retry-delay 0 "$MD/latest/$1"; }
 
 ip=$(md meta-data/local-ipv4)
 pub=$(md meta-data/public-ipv4 2>/dev/null) || pub=

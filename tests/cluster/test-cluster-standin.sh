@@ -28,7 +28,7 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
 done
 # no point waiting for a cluster whose provisioning failed
 (( failed_hooks == 0 )) || CLUSTER_HEALTH_TIMEOUT_MS=0
-if ! cluster_wait_healthy "${CLUSTER_HEALTH_TIMEOUT_MS:-120000}"; then
+if ! cluster_wait_healthy "${CLUSTER_HEALTH_TIMEOUT_MS:-600000}"; then
         NIT_FAIL=1
         for ((i = 1; i <= CLUSTER_NODES; i++)); do
                 cluster_node_exec "$i" journalctl -q -n 15 -u "$CLUSTER_HOOK_NAME" -u "$CLUSTER_ETCD_UNIT" >&2
@@ -48,7 +48,7 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
         nit_check "$hook" active "$name: $CLUSTER_HOOK_NAME active (ran as the boot hook)"
         # wait for the units the hook started only if it succeeded
         wait_ms=0
-        [[ $hook == active ]] && wait_ms=120000
+        [[ $hook == active ]] && wait_ms=300000
         nit_check "$(cluster_node_exec "$i" sed -n 's/^COREOS_PRIVATE_IPV4=//p' /etc/environment)" "$ip" \
                 "$name: /etc/environment has its own address"
         nit_check "$(cluster_node_exec "$i" systemctl show -P DropInPaths "$CLUSTER_ETCD_UNIT")" \
@@ -59,9 +59,9 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
         # from the next node's namespace (never from the root namespace)
         from=$(( i % CLUSTER_NODES + 1 ))
         nit_retry "$wait_ms" 0.1 netns_exec "$(netns_node "$from")" \
-                curl -fsS -m 1 -o /dev/null "http://$ip:8080/" 2>/dev/null
+                curl -fsS -m 10 -o /dev/null "http://$ip:8080/" 2>/dev/null
         # the page is the node's hostname (nodeinit sets it from the metadata)
-        nit_check "$(netns_exec "$(netns_node "$from")" curl -sS -m 2 "http://$ip:8080/" 2>&1)" \
+        nit_check "$(netns_exec "$(netns_node "$from")" curl -sS -m 30 "http://$ip:8080/" 2>&1)" \
                 "$(cluster_node_exec "$i" hostname)" \
                 "$name: web@8080 answers to $(netns_node "$from")"
 done

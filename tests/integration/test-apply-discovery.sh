@@ -111,21 +111,21 @@ coreos:
         [Service]
         Type=oneshot
         RemainAfterExit=yes
-        ExecStart=/usr/bin/curl -sS -m 5 -o /dev/null -X PUT $TOK/$ID?prevExist=false -d value=m1=$PEER
+        ExecStart=/usr/bin/curl -sS -m 30 -o /dev/null -X PUT $TOK/$ID?prevExist=false -d value=m1=$PEER
     - name: nit-peer.service
       command: start
       content: |
         [Service]
         Type=oneshot
         RemainAfterExit=yes
-        ExecStart=/bin/sh -c '/usr/bin/curl -sS -m 5 $T04/n1 > $OUT/peer-saw'
+        ExecStart=/bin/sh -c '/usr/bin/curl -sS -m 30 $T04/n1 > $OUT/peer-saw'
 EOF
 
 # --- dry run: the plan, with both discovery actions
 apply --dry-run --systemd=user "$S/ud.yml"
 check "dry-run shows the etcd2 check" out_has "^discovery etcd2: check $TOK for m1"
 check "dry-run shows the etcd 0.4 registration" out_has "^discovery etcd: register n1=10.0.0.1:7001 at $T04"
-check "dry-run registered nothing" test "$(curl -sS -m 5 "$T04/n1" | json_get 'd.get("errorCode")')" = 100
+check "dry-run registered nothing" test "$(curl -sS -m 30 "$T04/n1" | json_get 'd.get("errorCode")')" = 100
 
 # --- the run: discovery before the units
 apply --systemd=user "$S/ud.yml"
@@ -133,7 +133,7 @@ check "apply: exit 0" test "$RC" -eq 0
 check "etcd2 check saw the token before the member registered: open" \
         out_has "^done +discovery $TOK: etcd2 — open: 0 of 1 members registered; this node will join as member $ID"
 check "the stand-in registered afterwards" \
-        test "$(curl -sS -m 5 "$TOK/$ID" | json_get 'd["node"]["value"]')" = "m1=$PEER"
+        test "$(curl -sS -m 30 "$TOK/$ID" | json_get 'd["node"]["value"]')" = "m1=$PEER"
 check "etcd 0.4: registered" out_has "^done +discovery $T04: etcd — registered: registered n1=10.0.0.1:7001"
 check "the peer unit saw the registration (made before it started)" \
         grep -q '"value":"10.0.0.1:7001"' "$OUT/peer-saw"
@@ -151,7 +151,7 @@ sed "s|$TOK|$TOKR|g; s|$T04|$T04-root|g" "$S/ud.yml" > "$S/ud-root.yml"
 apply --root "$S/root" --systemd=none "$S/ud-root.yml"
 check "--root: etcd2 check skipped" out_has "^skipped +discovery $TOKR: etcd2 — --root: not touching the network"
 check "--root: etcd 0.4 skipped" out_has "^skipped +discovery $T04-root: etcd — --root: not touching the network"
-check "--root: nothing registered" test "$(curl -sS -m 5 "$T04-root/n1" | json_get 'd.get("errorCode")')" = 100
+check "--root: nothing registered" test "$(curl -sS -m 30 "$T04-root/n1" | json_get 'd.get("errorCode")')" = 100
 
 # --- --run-timeout: a start job that outlives the run is left queued at the deadline
 cat > "$S/slow.yml" <<EOF

@@ -39,7 +39,7 @@ disc() {
         sed 's/^/    # /' "$S/out" "$S/err"
 }
 out_has() { grep -qE -- "$1" "$S/out"; }
-key_json() { curl -sS -m 5 "$1"; }
+key_json() { curl -sS -m 30 "$1"; }
 json_get() { "$(nit_python)" -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 # start_member NAME IP URL : a real etcd member using discovery URL (background)
@@ -83,7 +83,7 @@ check "unreachable: exit 1" test "$RC" -eq 1
 check "unreachable: status" out_has '^status: unreachable$'
 
 # a token whose size is not a number
-curl -sS -m 5 -o /dev/null -X PUT "$PREFIX/badsize/_config/size" -d value=three
+curl -sS -m 30 -o /dev/null -X PUT "$PREFIX/badsize/_config/size" -d value=three
 disc check "$PREFIX/badsize"
 check "bad size: exit 1" test "$RC" -eq 1
 check "bad size: status" out_has '^status: bad-response$'
@@ -93,7 +93,7 @@ TOK1=$("$NODEINIT" discovery new --size 1 "$PREFIX")
 disc check --name m1 --peer-urls "http://127.0.0.11:$((MPORT + 1))" "$TOK1"
 ID=$(sed -n 's/^member-id: //p' "$S/out")
 start_member m1 127.0.0.11 "$TOK1"
-check "m1 registered itself" nit_retry 120000 0.1 bash -c "curl -sf -m 2 '$TOK1' | grep -q '\"nodes\"'"
+check "m1 registered itself" nit_retry 120000 0.1 bash -c "curl -sf -m 10 '$TOK1' | grep -q '\"nodes\"'"
 REG=$(key_json "$TOK1" | json_get 'd["node"]["nodes"][0]["key"].rsplit("/", 1)[1]')
 check "computed member ID = the key etcd registered ($ID)" test "$ID" = "$REG"
 
@@ -124,7 +124,7 @@ check "full with fallback exit: says so" out_has 'etcd will exit'
 
 # a stale registration with our name under another ID
 TOK3=$("$NODEINIT" discovery new --size 3 "$PREFIX")
-curl -sS -m 5 -o /dev/null -X PUT "$TOK3/00000000000000aa?prevExist=false" -d "value=m2=http://127.0.0.99:$((MPORT + 1))"
+curl -sS -m 30 -o /dev/null -X PUT "$TOK3/00000000000000aa?prevExist=false" -d "value=m2=http://127.0.0.99:$((MPORT + 1))"
 disc check --name m2 --peer-urls "http://127.0.0.12:$((MPORT + 1))" "$TOK3"
 check "duplicate name: status" out_has '^status: duplicate$'
 check "duplicate name: exit 1" test "$RC" -eq 1

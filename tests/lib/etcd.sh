@@ -40,7 +40,7 @@ _etcd_ns_run() {
 etcd_disc_curl() {
         local d=$1
         shift
-        _etcd_ns_run "$d" curl -sS -m 5 "$@"
+        _etcd_ns_run "$d" curl -sS -m 30 "$@"
 }
 
 etcd_disc_start() {
