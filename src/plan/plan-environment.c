@@ -55,7 +55,8 @@ int plan_environment(Planner *P) {
         _cleanup_(plan_node_done) PlanNode old = {};
         r = planner_stat(P, "/etc/environment", true, &old);
         if (r < 0)
-                return planner_issue(P, false, "/etc/environment", "cannot read it: %s", strerror(-r));
+                return planner_issue(P, false, "metadata", "cannot read /etc/environment: %s; the addresses are not written",
+                                     strerror(-r));
 
         char *text;
         size_t size;

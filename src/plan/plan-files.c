@@ -253,7 +253,7 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                 return r;
         if (r < 0)
                 r = planner_issue(P, false, "coreos.flannel",
-                                  "%s contains a control character or invalid UTF-8, which an EnvironmentFile= "
+                                  "\"%s\" contains a control character or invalid UTF-8, which an EnvironmentFile= "
                                   "cannot carry; %s not written",
                                   key, schema_ConfigFlannel.path);
         else if (r > 0)

@@ -34,6 +34,7 @@ int planner_add_mask(Planner *P, const char *path, const char *origin);
 /* Only a mask is removed (an empty file or a /dev/null link); a real unit
  * file there is left alone, so nothing is planned. Returns 1 if planned. */
 int planner_add_unmask(Planner *P, const char *path, const char *origin);
+/* 1 when it cannot be planned (reported): nothing goes into it. */
 int planner_add_dir(Planner *P, const char *path, mode_t mode, const char *owner, const char *origin);
 /* path is planned and differs from what is there now. */
 bool planner_changed(const Plan *p, const char *path) _pure_;

@@ -83,23 +83,24 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                 return -ENOMEM;
 
         r = planner_add_dir(P, ssh, 0700, owner, origin);
-        if (r < 0)
-                return r;
-        r = planner_add_dir(P, dir, 0700, owner, origin);
-        if (r < 0)
-                return r;
+        if (r == 0)
+                r = planner_add_dir(P, dir, 0700, owner, origin);
+        if (r != 0)
+                return r < 0 ? r : 0;
 
         if (P->in->reader && P->in->reader->list) {
                 r = P->in->reader->list(P->in->reader->userdata, dir, &names);
                 if (r < 0 && r != -ENOENT)
-                        return planner_issue(P, false, origin, "cannot list %s: %s", dir, strerror(-r));
+                        return planner_issue(P, false, origin, "cannot list %s: %s; SSH keys not installed", dir,
+                                             strerror(-r));
         }
 
         if (strv_length(names) == 0) {
                 _cleanup_(plan_node_done) PlanNode old = {};
                 r = planner_stat(P, merged_path, true, &old);
                 if (r < 0)
-                        return planner_issue(P, false, origin, "cannot read %s: %s", merged_path, strerror(-r));
+                        return planner_issue(P, false, origin, "cannot read %s: %s; SSH keys not installed", merged_path,
+                                             strerror(-r));
                 if (old.kind == PLAN_NODE_REGULAR && old.size > 0 && !streq(name, "orig_authorized_keys")) {
                         _cleanup_free_ char *orig = NULL;
                         if (asprintf(&orig, "%s/orig_authorized_keys", dir) < 0)
@@ -143,7 +144,8 @@ static int plan_user_keys(Planner *P, const char *user, const char *homedir, cha
                 } else {
                         r = planner_stat(P, path, true, &n);
                         if (r < 0)
-                                return planner_issue(P, false, origin, "cannot read %s: %s", path, strerror(-r));
+                                return planner_issue(P, false, origin, "cannot read %s: %s; SSH keys not installed", path,
+                                                     strerror(-r));
                         if (n.kind != PLAN_NODE_REGULAR)
                                 continue;
                         text = n.content;
@@ -177,18 +179,19 @@ static int strv_from_value(const Value *v, char ***l) {
 
 /* One entry, one key line: surrounding whitespace is trimmed (as
  * update-ssh-keys did); a control character left inside would start a
- * second line in authorized_keys (options, another key). */
-static bool key_is_one_line(const char *k) {
-        size_t n = strlen(k);
-        while (n > 0 && strchr(" \t\r\n", k[n - 1]))
-                n--;
+ * second line in authorized_keys (options, another key). 1: a key line,
+ * 0: blank (ignored, as before), -EINVAL: not one line. */
+static int key_line(const char *k) {
+        const char *e = k + strlen(k);
+        while (e > k && strchr(" \t\r\n", e[-1]))
+                e--;
         k += strspn(k, " \t\r\n");
-        if (n == 0 || *k == 0)
-                return false;
-        for (const char *c = k; *c && (size_t) (c - k) < n; c++)
+        if (k >= e)
+                return 0;
+        for (const char *c = k; c < e; c++)
                 if (((unsigned char) *c < 0x20 && *c != '\t') || *c == 0x7f)
-                        return false;
-        return true;
+                        return -EINVAL;
+        return 1;
 }
 
 /* Appends the keys of v that are one line each (not already there); the
@@ -196,10 +199,13 @@ static bool key_is_one_line(const char *k) {
 static int add_keys(Planner *P, char ***keys, const char *const *list, size_t n, const char *item) {
         for (size_t i = 0; i < n; i++) {
                 int r;
-                if (!key_is_one_line(list[i])) {
+                r = key_line(list[i]);
+                if (r == 0)
+                        continue;
+                if (r < 0) {
                         r = planner_issue(P, false, item,
-                                          "SSH key %zu is empty or not a single line (it holds a newline or control "
-                                          "character); that key is left out",
+                                          "SSH key %zu is not a single line (it holds a newline or control "
+                                          "character); that key is not installed",
                                           i + 1);
                         if (r < 0)
                                 return r;
@@ -289,20 +295,34 @@ int plan_users(Planner *P) {
                         P->plan->users[P->plan->n_users++] = pu;
                         if (r < 0)
                                 return r;
-                        if (pu.gecos && strpbrk(pu.gecos, ":\n")) {
-                                r = planner_issue(P, false, pu.origin, "gecos must not contain ':' or a newline");
+                        PlanUser *planned = P->plan->users + P->plan->n_users - 1;
+                        /* /etc/passwd and /etc/shadow are ':'- and line-separated:
+                         * such a value would be structure, not data */
+                        if (planned->gecos && strpbrk(planned->gecos, ":\n\r")) {
+                                planned->gecos = mfree(planned->gecos);
+                                r = planner_issue(P, false, planned->origin,
+                                                  "gecos contains ':' or a newline, which /etc/passwd cannot hold; "
+                                                  "it is left out");
+                                if (r < 0)
+                                        return r;
+                        }
+                        if (planned->passwd && (strpbrk(planned->passwd, ":\n\r") || key_line(planned->passwd) <= 0)) {
+                                planned->passwd = mfree(planned->passwd);
+                                r = planner_issue(P, false, planned->origin,
+                                                  "passwd contains ':' or a control character, which /etc/shadow cannot "
+                                                  "hold; the password is not set");
                                 if (r < 0)
                                         return r;
                         }
 
                         /* the default user's keys are merged with the
                          * top-level ones below */
-                        if (streq(pu.name, default_user) || !u->ssh_authorized_keys.set)
+                        if (streq(planned->name, default_user) || !u->ssh_authorized_keys.set)
                                 continue;
                         _cleanup_strv_free_ char **keys = NULL;
-                        r = add_keys(P, &keys, u->ssh_authorized_keys.strv, u->ssh_authorized_keys.n_strv, pu.origin);
+                        r = add_keys(P, &keys, u->ssh_authorized_keys.strv, u->ssh_authorized_keys.n_strv, planned->origin);
                         if (r >= 0 && keys)
-                                r = plan_user_keys(P, pu.name, pu.homedir, keys, pu.origin);
+                                r = plan_user_keys(P, planned->name, planned->homedir, keys, planned->origin);
                         if (r < 0)
                                 return r;
                 }

@@ -57,7 +57,7 @@ int planner_add_write(Planner *P, const char *path, char *content, size_t size, 
 
         r = planner_stat(P, path, true, &n);
         if (r < 0)
-                return planner_issue(P, false, origin, "cannot read the current %s: %s", path, strerror(-r));
+                return planner_issue(P, false, origin, "cannot read the current %s: %s; not written", path, strerror(-r));
 
         PlanFile f = {
                 .action = PLAN_FILE_WRITE,
@@ -121,7 +121,7 @@ int planner_add_mask(Planner *P, const char *path, const char *origin) {
         _cleanup_(plan_node_done) PlanNode n = {};
         int r = planner_stat(P, path, false, &n);
         if (r < 0)
-                return planner_issue(P, false, origin, "cannot read the current %s: %s", path, strerror(-r));
+                return planner_issue(P, false, origin, "cannot read the current %s: %s; not masked", path, strerror(-r));
         return add_simple(P, PLAN_FILE_MASK, path,
                           n.kind == PLAN_NODE_NULL ? PLAN_CHANGE_NONE :
                           n.kind == PLAN_NODE_ABSENT ? PLAN_CHANGE_CREATE : PLAN_CHANGE_UPDATE,
@@ -132,7 +132,7 @@ int planner_add_unmask(Planner *P, const char *path, const char *origin) {
         _cleanup_(plan_node_done) PlanNode n = {};
         int r = planner_stat(P, path, false, &n);
         if (r < 0)
-                return planner_issue(P, false, origin, "cannot read the current %s: %s", path, strerror(-r));
+                return planner_issue(P, false, origin, "cannot read the current %s: %s; not unmasked", path, strerror(-r));
         if (plan_find_file(P->plan, path))
                 return 0; /* written or masked in this run */
         if (!(n.kind == PLAN_NODE_NULL || (n.kind == PLAN_NODE_REGULAR && n.size == 0)))
@@ -145,11 +145,14 @@ int planner_add_dir(Planner *P, const char *path, mode_t mode, const char *owner
         _cleanup_(plan_node_done) PlanNode n = {};
         int r = planner_stat(P, path, false, &n);
         if (r < 0)
-                return planner_issue(P, false, origin, "cannot read the current %s: %s", path, strerror(-r));
-        if (n.kind != PLAN_NODE_ABSENT && n.kind != PLAN_NODE_DIRECTORY)
-                return planner_issue(P, false, origin, "%s exists and is not a directory", path);
-        return add_simple(P, PLAN_FILE_DIR, path, n.kind == PLAN_NODE_DIRECTORY ? PLAN_CHANGE_NONE : PLAN_CHANGE_CREATE,
-                          mode, owner, origin, &n);
+                r = planner_issue(P, false, origin, "cannot read the current %s: %s; not created", path, strerror(-r));
+        else if (n.kind != PLAN_NODE_ABSENT && n.kind != PLAN_NODE_DIRECTORY)
+                r = planner_issue(P, false, origin, "%s exists and is not a directory; nothing is written into it", path);
+        else
+                return add_simple(P, PLAN_FILE_DIR, path,
+                                  n.kind == PLAN_NODE_DIRECTORY ? PLAN_CHANGE_NONE : PLAN_CHANGE_CREATE, mode, owner,
+                                  origin, &n);
+        return r < 0 ? r : 1;
 }
 
 bool planner_changed(const Plan *p, const char *path) {

@@ -714,6 +714,41 @@ static void test_default_user_existing_or_not_created(void **state) {
         assert_int_equal(plan_build(&in, &plan), -EINVAL);
 }
 
+static void set_value(Value *v, const char *s) {
+        *v = (Value) { .set = true, .str = s, .len = strlen(s), .line = v->line, .column = v->column };
+}
+
+/* what a validator that lets everything through would leave */
+static void smuggle(ConfigCloudConfig *cc) {
+        static const char *keys[] = { "ssh-ed25519 " K1 " ok", "ssh-ed25519 " K2 " x\nssh-ed25519 " K3 " smuggled", "  ",
+                                      NULL };
+        ConfigUser *u = cc->users;
+        u->self.error = NULL;
+        set_value(&u->passwd, "$6$s$h\nroot:$6$evil$x");
+        set_value(&u->gecos, "a:b");
+        u->ssh_authorized_keys = (Value) { .set = true, .strv = keys, .n_strv = 3 };
+}
+
+/* issue 8: a value with a newline must not become a second line of
+ * /etc/shadow, /etc/passwd or authorized_keys, even if the validator let
+ * it through */
+static void test_user_values_stay_data(void **state) {
+        Fake fake = {};
+        PlanInput in = {};
+        Run run;
+        run_build(&run, "#cloud-config\nusers:\n  - name: eve\n", &fake, smuggle, &in);
+        const Plan *p = &run.plan;
+        assert_int_equal(p->n_users, 1);
+        assert_null(p->users[0].passwd);
+        assert_null(p->users[0].gecos);
+        assert_string_equal(file(p, "/home/eve/.ssh/authorized_keys")->content, "ssh-ed25519 " K1 " ok\n");
+        /* the hash, the gecos and the second key; a blank entry is no error */
+        assert_int_equal(plan_count_errors(p), 3);
+        for (size_t i = 0; i < p->n_issues; i++)
+                assert_null(strstr(p->issues[i].message, "evil"));
+        run_done(&run);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_unit_command_words),
@@ -733,6 +768,7 @@ int main(void) {
                 cmocka_unit_test(test_isolation),
                 cmocka_unit_test(test_default_user_created),
                 cmocka_unit_test(test_default_user_existing_or_not_created),
+                cmocka_unit_test(test_user_values_stay_data),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
