@@ -217,10 +217,15 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                 if (has_control(v->str, v->len))
                         r = planner_issue(P, false, "coreos.update", "%s contains a control character; %s not written", key,
                                           schema_ConfigUpdate.path);
-                else
+                else if (f->check && !field_check_passes(f->check, v->str))
                         r = planner_issue(P, false, "coreos.update", "invalid value \"%s\" for %s (valid: %s); %s not written",
-                                          v->str, key, f->check ? f->check->describe : "no control characters",
-                                          schema_ConfigUpdate.path);
+                                          v->str, key, f->check->describe, schema_ConfigUpdate.path);
+                else
+                        r = planner_issue(P, false, "coreos.update",
+                                          "%s cannot be written bare (it starts or ends with a space or tab, starts "
+                                          "with a quote, or holds a backslash), and update_engine does not read quotes; "
+                                          "%s not written",
+                                          key, schema_ConfigUpdate.path);
         } else if (text)
                 r = planner_add_write(P, schema_ConfigUpdate.path, text, strlen(text), 0644, NULL, "coreos.update", false);
         if (r < 0)

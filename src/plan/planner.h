@@ -125,13 +125,15 @@ int env_file_quote(const char *value, char **ret);
 /* KEY=value lines joined by '\n' without a trailing newline (flannel), each
  * value as env_file_quote() writes it. -EINVAL sets *reterr_key. */
 int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key);
-/* /etc/coreos/update.conf from the base text (NULL = empty). */
+/* /etc/coreos/update.conf from the base text (NULL = empty). -EINVAL sets
+ * *reterr_key for a value that fails its check or that an EnvironmentFile=
+ * would not read back bare. */
 int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size, char **ret,
                        const char **reterr_key);
 /* /etc/oem-release. */
 int render_oem_release(const ConfigOem *o, char **ret);
 /* coreos-cloudinit's /etc/environment merge: values[] by PlanAddress, NULL =
- * not set. old may be NULL. */
+ * not set. old may be NULL. -EINVAL for a value that cannot be written bare. */
 int render_environment(const char *old, size_t old_size, const char *const values[_PLAN_ADDRESS_MAX],
                        char **ret, size_t *ret_size);
 /* Go's %q of a string. */

@@ -55,6 +55,15 @@ static bool env_value_acceptable(const char *s) {
         return !has_bad_control(s, n) && utf8_invalid_offset(s, n) == n;
 }
 
+/* A value systemd's env-file parser (parse_env_file_internal()) reads back
+ * as is when written bare: it strips leading and trailing whitespace, starts
+ * a quoted string at a leading quote and takes a backslash as an escape
+ * (a trailing one joins the next line); everything else is literal. */
+static bool env_file_value_plain(const char *v) {
+        size_t n = strlen(v);
+        return n > 0 && !strchr(" \t'\"", v[0]) && !strchr(" \t", v[n - 1]) && !strchr(v, '\\');
+}
+
 int unit_env_quote(const char *value, char **ret) {
         _cleanup_(buf_done) Buf b = {};
         int r = 0;
@@ -139,15 +148,6 @@ int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *
         return 0;
 }
 
-/* A value systemd's env-file parser (parse_env_file_internal()) reads back
- * as is when written bare: it strips leading and trailing whitespace, starts
- * a quoted string at a leading quote and takes a backslash as an escape
- * (a trailing one joins the next line); everything else is literal. */
-static bool env_file_value_plain(const char *v) {
-        size_t n = strlen(v);
-        return n > 0 && !strchr(" \t'\"", v[0]) && !strchr(" \t", v[n - 1]) && !strchr(v, '\\');
-}
-
 int env_file_quote(const char *value, char **ret) {
         _cleanup_(buf_done) Buf b = {};
         int r;
@@ -218,7 +218,11 @@ int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size
                 const Value *v = model_value_const(u, f);
                 if (!v->set || v->len == 0 || v->error)
                         continue;
-                if ((f->check && !field_check_passes(f->check, v->str)) || has_bad_control(v->str, v->len)) {
+                /* update_engine reads the file with a plain KEY=VALUE split
+                 * and locksmithd.service with EnvironmentFile=: only a bare
+                 * value both read the same way can be written */
+                if ((f->check && !field_check_passes(f->check, v->str)) || has_bad_control(v->str, v->len) ||
+                    strlen(v->str) != v->len || !env_file_value_plain(v->str)) {
                         *reterr_key = f->key;
                         return -EINVAL;
                 }
@@ -361,6 +365,13 @@ int render_environment(const char *old, size_t old_size, const char *const value
 
         for (size_t i = 0; i < _PLAN_ADDRESS_MAX; i++)
                 pending[i] = !isempty(values[i]);
+
+        /* the values are written bare, as coreos-cloudinit did: pam_env and
+         * units' EnvironmentFile= read this file, and an address is one
+         * token either reads back as is */
+        for (size_t i = 0; i < _PLAN_ADDRESS_MAX; i++)
+                if (pending[i] && (has_bad_control(values[i], strlen(values[i])) || !env_file_value_plain(values[i])))
+                        return -EINVAL;
 
         /* every '\r' goes, and the text ends with a newline */
         for (size_t i = 0; old && i < old_size; i++)

@@ -172,6 +172,27 @@ static void test_env_file_quote(void **state) {
         cloud_config_done(&c);
 }
 
+/* update.conf is read by update_engine (no quotes) and by locksmithd.service
+ * as an EnvironmentFile=: a value neither reads back bare is refused */
+static void test_update_conf_bare_only(void **state) {
+        static const char *bad[] = { "x\\\\", "' q", "\\\" lead" };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char *yaml = NULL;
+                assert_true(asprintf(&yaml, "#cloud-config\ncoreos:\n  update:\n    server: \"%s\"\n", bad[i]) > 0);
+                CloudConfig c = parse(yaml);
+                char *out = NULL;
+                const char *key = NULL;
+                assert_int_equal(render_update_conf(&c.cc.coreos.update, NULL, 0, &out, &key), -EINVAL);
+                assert_string_equal(key, "server");
+                cloud_config_done(&c);
+        }
+
+        const char *values[_PLAN_ADDRESS_MAX] = { [PLAN_PUBLIC_IPV4] = "1.2.3.4 " };
+        char *out = NULL;
+        size_t size;
+        assert_int_equal(render_environment(NULL, 0, values, &out, &size), -EINVAL);
+}
+
 static char *update_of(const char *yaml, const char *base) {
         CloudConfig c = parse(yaml);
         char *out = NULL;
@@ -311,6 +332,7 @@ int main(void) {
                 cmocka_unit_test(test_dropin_secret),
                 cmocka_unit_test(test_flannel_no_trailing_newline),
                 cmocka_unit_test(test_env_file_quote),
+                cmocka_unit_test(test_update_conf_bare_only),
                 cmocka_unit_test(test_update_conf),
                 cmocka_unit_test(test_oem_release),
                 cmocka_unit_test(test_environment),
