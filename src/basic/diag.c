@@ -15,6 +15,11 @@ DEFINE_STRING_TABLE_LOOKUP(diag_kind, DiagKind, _DIAG_KIND_MAX);
 static int diag_push(DiagList *l, DiagKind kind, unsigned line, unsigned column, char *message) {
         if (!message)
                 return -ENOMEM;
+        if (l->max > 0 && l->n >= l->max) {
+                l->hidden[kind]++;
+                free(message);
+                return 0;
+        }
         if (l->n >= l->allocated) {
                 size_t a = MAX(l->allocated * 2, (size_t) 8);
                 Diag *n = reallocarray(l->items, a, sizeof(Diag));
@@ -32,6 +37,11 @@ static int diag_push(DiagList *l, DiagKind kind, unsigned line, unsigned column,
 int diag_add(DiagList *l, DiagKind kind, unsigned line, unsigned column, const char *fmt, ...) {
         Buf b = {};
         va_list ap;
+
+        if (l->max > 0 && l->n >= l->max) {
+                l->hidden[kind]++;
+                return 0;
+        }
 
         va_start(ap, fmt);
         int r = buf_vprintf(&b, fmt, ap);
@@ -51,6 +61,8 @@ int diag_list_merge(DiagList *dst, const DiagList *src, unsigned line_offset) {
                 if (r < 0)
                         return r;
         }
+        for (DiagKind k = 0; k < _DIAG_KIND_MAX; k++)
+                dst->hidden[k] += src->hidden[k];
         return 0;
 }
 
@@ -73,6 +85,13 @@ size_t diag_list_count(const DiagList *l, DiagKind kind) {
         size_t n = 0;
         for (size_t i = 0; i < l->n; i++)
                 n += l->items[i].kind == kind;
+        return n + l->hidden[kind];
+}
+
+size_t diag_list_hidden(const DiagList *l) {
+        size_t n = 0;
+        for (DiagKind k = 0; k < _DIAG_KIND_MAX; k++)
+                n += l->hidden[k];
         return n;
 }
 

@@ -29,12 +29,8 @@ static int keep_text(Inputs *in, char *t) {
 }
 
 /* Copies one diagnostic of a part into dst, at its position in the original
- * data, or counts it when dst is full. */
-static int keep_diag(DiagList *dst, const Diag *d, const UserDataPart *p, size_t index, Inputs *in) {
-        if (dst->n >= INPUTS_MAX_DIAGS) {
-                in->hidden[d->kind]++;
-                return 0;
-        }
+ * data. */
+static int keep_diag(DiagList *dst, const Diag *d, const UserDataPart *p, size_t index) {
         if (p->verbatim)
                 return diag_add(dst, d->kind, d->line > 0 ? d->line + p->line_offset : 0, d->column, "%s",
                                 d->message);
@@ -45,12 +41,14 @@ static int keep_diag(DiagList *dst, const Diag *d, const UserDataPart *p, size_t
                         index + 1, d->line, d->column, d->message);
 }
 
-static int merge_part_diags(DiagList *dst, const DiagList *src, const UserDataPart *p, size_t index, Inputs *in) {
+static int merge_part_diags(DiagList *dst, const DiagList *src, const UserDataPart *p, size_t index) {
         for (size_t j = 0; j < src->n; j++) {
-                int r = keep_diag(dst, src->items + j, p, index, in);
+                int r = keep_diag(dst, src->items + j, p, index);
                 if (r < 0)
                         return r;
         }
+        for (DiagKind k = 0; k < _DIAG_KIND_MAX; k++)
+                dst->hidden[k] += src->hidden[k];
         return 0;
 }
 
@@ -105,7 +103,7 @@ void inputs_position(const Inputs *in, size_t config, unsigned *line, unsigned *
 
 static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index, size_t n_parts, Inputs *in,
                     DiagList *diags) {
-        _cleanup_(diag_list_done) DiagList local = {};
+        _cleanup_(diag_list_done) DiagList local = { .max = INPUTS_MAX_DIAGS };
         _cleanup_free_ char *text = NULL;
         size_t len = p->size;
         int r;
@@ -121,7 +119,7 @@ static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index,
         }
 
         if (p->kind == USER_DATA_SCRIPT) {
-                r = merge_part_diags(diags, &local, p, index, in);
+                r = merge_part_diags(diags, &local, p, index);
                 if (r < 0 || !o->keep)
                         return r;
                 return add_script(in, TAKE_PTR(text), len, index, n_parts);
@@ -133,7 +131,7 @@ static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index,
         int parsed = cloud_config_parse(text ?: p->content, len, &c, &local);
         if (parsed == -ENOMEM)
                 return parsed;
-        r = merge_part_diags(diags, &local, p, index, in);
+        r = merge_part_diags(diags, &local, p, index);
         if (r < 0)
                 return r;
 
@@ -173,6 +171,7 @@ int inputs_read(const char *data, size_t size, const InputsOptions *o, Inputs *r
         _cleanup_(inputs_done) Inputs in = {};
         int r;
 
+        diags->max = INPUTS_MAX_DIAGS;
         r = userdata_decode(data, size, &ud, diags);
         if (r == -ENOMEM)
                 return r;

@@ -43,14 +43,15 @@ typedef struct Inputs {
         size_t n_dropped;               /* cloud-configs not kept: YAML syntax, not a mapping, --strict */
         bool undecodable;               /* userdata_decode() refused the data */
         bool ignition;                  /* the user-data is one Ignition config */
-        size_t hidden[_DIAG_KIND_MAX];  /* diagnostics past INPUTS_MAX_DIAGS, counted by kind */
 } Inputs;
 
 void inputs_done(Inputs *in);
 
 /* Every problem becomes a diagnostic in diags, at its line in the original
  * data (a part that is not a byte range of it, e.g. base64 in MIME, is named
- * and blamed on its delimiter line). Negative errno only for out of memory. */
+ * and blamed on its delimiter line). diags keeps the first
+ * INPUTS_MAX_DIAGS and counts the rest (DiagList.max, .hidden). Negative
+ * errno only for out of memory. */
 int inputs_read(const char *data, size_t size, const InputsOptions *o, Inputs *ret, DiagList *diags);
 
 /* Maps a line and column of kept config number config to the original

@@ -306,10 +306,9 @@ static int read_inputs(const Args *a, const SourceResult *res, const SubstituteV
         if (r < 0)
                 return r;
         run_record_diags(a->record, where, &diags);
-        *ret_errors = diag_list_count(&diags, DIAG_ERROR) + in->hidden[DIAG_ERROR];
-        if (in->hidden[DIAG_ERROR] + in->hidden[DIAG_WARNING] + in->hidden[DIAG_INFO] > 0)
-                log_warning("%s: %zu more diagnostics not shown.",
-                            where, in->hidden[DIAG_ERROR] + in->hidden[DIAG_WARNING] + in->hidden[DIAG_INFO]);
+        *ret_errors = diag_list_count(&diags, DIAG_ERROR);
+        if (diag_list_hidden(&diags) > 0)
+                log_warning("%s: %zu more diagnostics not shown.", where, diag_list_hidden(&diags));
 
         if (in->undecodable)
                 log_error("Failed to decode user-data from %s; continuing with metadata only.", where);

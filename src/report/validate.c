@@ -10,24 +10,13 @@ void validate_result_done(ValidateResult *r) {
         *r = (ValidateResult) {};
 }
 
-size_t validate_result_count(const ValidateResult *r, DiagKind kind) {
-        return diag_list_count(&r->diags, kind) + r->hidden[kind];
-}
-
 bool validate_result_failed(const ValidateResult *r, bool strict) {
-        return r->unreadable || validate_result_count(r, DIAG_ERROR) > 0 ||
-                (strict && validate_result_count(r, DIAG_WARNING) > 0);
+        return r->unreadable || diag_list_count(&r->diags, DIAG_ERROR) > 0 ||
+                (strict && diag_list_count(&r->diags, DIAG_WARNING) > 0);
 }
 
 static const char *display_path(const char *path) {
         return streq(path, "-") ? "<stdin>" : path;
-}
-
-static size_t hidden_total(const ValidateResult *r) {
-        size_t n = 0;
-        for (DiagKind k = 0; k < _DIAG_KIND_MAX; k++)
-                n += r->hidden[k];
-        return n;
 }
 
 static void count_phrase(Buf *b, size_t n, const char *what) {
@@ -60,16 +49,16 @@ static int add_text(ValidateReport *rep, const ValidateResult *r) {
                 if (q < 0)
                         return q;
         }
-        if (hidden_total(r) > 0)
-                escape_fprintf(f, "%s: info: %zu more diagnostics not shown\n", p, hidden_total(r));
+        if (diag_list_hidden(&r->diags) > 0)
+                escape_fprintf(f, "%s: info: %zu more diagnostics not shown\n", p, diag_list_hidden(&r->diags));
 
         _cleanup_(buf_done) Buf counts = {};
-        size_t errors = validate_result_count(r, DIAG_ERROR), warnings = validate_result_count(r, DIAG_WARNING);
+        size_t errors = diag_list_count(&r->diags, DIAG_ERROR), warnings = diag_list_count(&r->diags, DIAG_WARNING);
         bool failed = validate_result_failed(r, rep->strict);
 
         count_phrase(&counts, errors, "error");
         count_phrase(&counts, warnings, "warning");
-        count_phrase(&counts, validate_result_count(r, DIAG_INFO), "info");
+        count_phrase(&counts, diag_list_count(&r->diags, DIAG_INFO), "info");
         return escape_fprintf(f, "%s: %s%s%s%s%s%s\n", p, failed ? "invalid" : "valid", r->what ? " " : "",
                               strempty(r->what), counts.len > 0 ? " (" : "", strempty(counts.data),
                               counts.len == 0 ? "" : failed && errors == 0 && rep->strict ? "; warnings fail with --strict)" : ")");
@@ -95,10 +84,10 @@ static void add_json(ValidateReport *rep, const ValidateResult *r) {
         }
         json_writer_array_end(w);
         /* entries past the cap are counted, not listed */
-        json_writer_int(w, "errors", (int64_t) validate_result_count(r, DIAG_ERROR));
-        json_writer_int(w, "warnings", (int64_t) validate_result_count(r, DIAG_WARNING));
-        json_writer_int(w, "infos", (int64_t) validate_result_count(r, DIAG_INFO));
-        json_writer_int(w, "entries_not_shown", (int64_t) hidden_total(r));
+        json_writer_int(w, "errors", (int64_t) diag_list_count(&r->diags, DIAG_ERROR));
+        json_writer_int(w, "warnings", (int64_t) diag_list_count(&r->diags, DIAG_WARNING));
+        json_writer_int(w, "infos", (int64_t) diag_list_count(&r->diags, DIAG_INFO));
+        json_writer_int(w, "entries_not_shown", (int64_t) diag_list_hidden(&r->diags));
         json_writer_object_end(w);
 }
 

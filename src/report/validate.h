@@ -10,15 +10,12 @@
 typedef struct ValidateResult {
         char *path;                       /* as given; "-" is standard input */
         const char *what;                 /* what the input is ("cloud-config", "(Ignition config, ...)") */
-        DiagList diags;                   /* the diagnostics kept, in document order */
-        size_t hidden[_DIAG_KIND_MAX];    /* found beyond the kept ones, by kind */
+        DiagList diags;                   /* in document order; beyond its max only counted */
         bool unreadable;                  /* the file could not be read at all */
 } ValidateResult;
 
 void validate_result_done(ValidateResult *r);
 
-/* Kept plus hidden diagnostics of a kind. */
-size_t validate_result_count(const ValidateResult *r, DiagKind kind) _pure_;
 /* An input fails on any error, and with strict also on any warning. */
 bool validate_result_failed(const ValidateResult *r, bool strict) _pure_;
 

@@ -21,3 +21,4 @@ bench: all tests/bench/bench-exec$(EXEEXT) tests/bench/empty$(EXEEXT)
 	$(AM_V_at)export NODEINIT=$(abs_top_builddir)/nodeinit top_srcdir=$(abs_top_srcdir) \
 		top_builddir=$(abs_top_builddir); bash $(abs_top_srcdir)/tests/bench/run-all.sh
 .PHONY: bench
+EXTRA_DIST += tests/bench/bench-report.sh
