@@ -70,7 +70,7 @@ class Sim:
             cmd += ["--nodes", nf]
         self.proc = subprocess.Popen(cmd)
         _live.add(self.proc)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # ends a broken run only
         while not os.path.exists(self.port_file):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("imds-sim did not start")
