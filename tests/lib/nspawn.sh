@@ -140,7 +140,11 @@ nspawn_wait_manager() {
         pid=$(cat "$d/pid" 2>/dev/null) || { nit_err "nspawn_wait: nothing launched in $d"; return 1; }
         deadline=$(( $(nit_now_ms) + timeout * 1000 ))
         while :; do
-                init=$(_nspawn_find_init "$d") && [[ -S /proc/$init/root/run/systemd/private ]] && break
+                # PID 1 exists before it is systemd (nspawn's inner child sets
+                # up, then execs init): its exe says which, and only then is
+                # /proc/PID/root the container's and not the host's root
+                init=$(_nspawn_find_init "$d") && [[ $(readlink "/proc/$init/exe" 2>/dev/null) == */systemd ]] &&
+                        [[ -S /proc/$init/root/run/systemd/private ]] && break
                 if ! nit_alive "$pid"; then
                         nit_err "nspawn $name exited; log:"
                         cat "$d/log" >&2
