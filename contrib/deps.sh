@@ -9,6 +9,7 @@ pkgs=(
         systemd systemd-container dbus dbus-user-session
         etcd-server etcd-client
         valgrind clang libclang-rt-14-dev
+        strace
 )
 missing=()
 for p in "${pkgs[@]}"; do
