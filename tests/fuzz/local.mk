@@ -37,3 +37,11 @@ tests_fuzz_fuzz_metadata_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_metadata_LDADD = src/source/libsource.a src/net/libnet.a $(FUZZ_LDADD)
 TESTS += tests/fuzz/test-fuzz-metadata.sh
 EXTRA_DIST += tests/fuzz/test-fuzz-metadata.sh
+
+check_PROGRAMS += tests/fuzz/fuzz-substitute
+tests_fuzz_fuzz_substitute_SOURCES = tests/fuzz/fuzz-substitute.c tests/fuzz/substitute-structure.h $(FUZZ_MAIN)
+tests_fuzz_fuzz_substitute_CFLAGS = $(FUZZ_TARGET_CFLAGS)
+tests_fuzz_fuzz_substitute_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_substitute_LDADD = $(FUZZ_LDADD)
+TESTS += tests/fuzz/test-fuzz-substitute.sh
+EXTRA_DIST += tests/fuzz/test-fuzz-substitute.sh

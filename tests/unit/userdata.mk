@@ -30,3 +30,9 @@ TESTS += tests/unit/test-userdata-decode
 tests_unit_test_userdata_decode_SOURCES = tests/unit/test-userdata-decode.c
 tests_unit_test_userdata_decode_CFLAGS = $(UNIT_CFLAGS_COMMON) $(ZLIB_CFLAGS)
 tests_unit_test_userdata_decode_LDADD = $(UNIT_USERDATA_LDADD)
+
+check_PROGRAMS += tests/unit/test-userdata-structure
+TESTS += tests/unit/test-userdata-structure
+tests_unit_test_userdata_structure_SOURCES = tests/unit/test-userdata-structure.c
+tests_unit_test_userdata_structure_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_userdata_structure_LDADD = src/config/libconfig.a $(UNIT_USERDATA_LDADD)
