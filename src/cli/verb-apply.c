@@ -322,6 +322,13 @@ static int read_inputs(const Args *a, const SourceResult *res, const SubstituteV
         return 0;
 }
 
+static size_t plan_count_skipped(const Plan *p) {
+        size_t n = 0;
+        for (size_t i = 0; i < p->n_issues; i++)
+                n += p->issues[i].skipped && !p->issues[i].warning;
+        return n;
+}
+
 int verb_apply(int argc, char *argv[]) {
         _cleanup_(run_record_done) RunRecord rec = {};
         _cleanup_(args_done) Args a = { .systemd = SYSTEMD_MODE_SYSTEM, .record = &rec };
@@ -451,7 +458,11 @@ int verb_apply(int argc, char *argv[]) {
         log_debug("timing: fetch+decode+parse %llu us, plan %llu us", (unsigned long long) (t_parsed - t_start),
                   (unsigned long long) (t_planned - t_parsed));
         const char *where = res.where ?: source_kind_to_string(res.kind);
-        bool soft = (inputs_failed(&in) || input_errors > 0) && !a.ignore_failure;
+        /* malformed user-data (an item skipped for a validation error
+         * included) is coreos-cloudinit's soft failure, which
+         * --ignore-failure forgives; a step the plan could not make is not */
+        bool soft = (inputs_failed(&in) || input_errors > 0 || plan_count_skipped(&plan) > 0) && !a.ignore_failure;
+        bool hard = plan_count_errors(&plan) > plan_count_skipped(&plan);
         run_record_stage(&rec, "plan", NULL, false, t_plan);
         run_record_plan(&rec, &plan, where);
         if (a.dry_run) {
@@ -459,7 +470,7 @@ int verb_apply(int argc, char *argv[]) {
                                             : report_plan_text(stdout, &plan, where, a.verbose);
                 if (r < 0 || fflush(stdout) != 0)
                         return log_error("Cannot write the report."), 1;
-                return plan_count_errors(&plan) > 0 || soft ? 1 : 0;
+                return hard || soft ? 1 : 0;
         }
 
         ApplyContext ctx = {
@@ -480,7 +491,7 @@ int verb_apply(int argc, char *argv[]) {
         if (r < 0 || fflush(stdout) != 0)
                 return log_error("Cannot write the report."), 1;
 
-        r = result.n_failed > 0 || plan_count_errors(&plan) > 0 || soft ? 1 : 0;
+        r = result.n_failed > 0 || hard || soft ? 1 : 0;
         run_record_finish(&rec, r);
         return r;
 }

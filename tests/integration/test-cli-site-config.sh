@@ -79,6 +79,14 @@ assert_contains "$(cat err)" "$work/root/etc/nodeinit/nodeinit.conf:2: error: Na
 "$NODEINIT" apply --dry-run --default-user ../x --root "$work/root" ud.yml > out 2> err
 assert_eq "$?" 2 "--default-user with a path: exit 2"
 
+# the shipped example parses as it is and with every setting uncommented
+"$NODEINIT" apply --dry-run --config "$top_srcdir/data/nodeinit.conf" --root "$work/root" --systemd=none ud.yml > out 2> err
+assert_eq "$?" 0 "data/nodeinit.conf as shipped"
+sed 's/^#\([A-Z[]\)/\1/' "$top_srcdir/data/nodeinit.conf" > example.conf
+"$NODEINIT" apply --dry-run --config "$work/example.conf" --root "$work/root" --systemd=none ud.yml > out 2> err
+assert_eq "$?" 0 "data/nodeinit.conf uncommented"
+assert_contains "$(cat out)" "user core: create groups=sudo,adm shell=/bin/bash"
+
 # without any site configuration the default user is core, as before
 make_root plain
 "$NODEINIT" apply --dry-run --root "$work/plain" --systemd=none ud.yml > out 2> err
