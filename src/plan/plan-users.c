@@ -386,6 +386,10 @@ static int plan_default_user_account(Planner *P, const char *name) {
         pu.name = strdup(name);
         pu.shell = strdup("/bin/bash");
         pu.origin = strdup("default user");
+        /* said, not left to useradd's defaults: the keys are planned there */
+        r = home_of(P, name, NULL, &pu.homedir);
+        if (r < 0)
+                return r;
         if (!pu.name || !pu.shell || !pu.origin)
                 return -ENOMEM;
 

@@ -1,5 +1,7 @@
 # tests/integration fragment
 EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
+TESTS += tests/integration/test-corpus.sh
+EXTRA_DIST += tests/integration/test-corpus.sh tests/corpus
 EXTRA_DIST += tests/integration/test-apply-golden.sh tests/integration/test-apply-faults.sh tests/integration/test-apply-cli.sh
 TESTS += tests/integration/test-apply-golden.sh
 TESTS += tests/integration/test-apply-faults.sh

@@ -642,6 +642,7 @@ static void test_default_user_created(void **state) {
         assert_true(u->create);
         assert_string_equal(u->shell, "/bin/bash");
         assert_null(u->passwd);        /* useradd --password '*': locked */
+        assert_string_equal(u->homedir, "/home/debian");
         assert_false(u->no_create_home);
         assert_int_equal(strv_length(u->groups), 2);
         assert_string_equal(u->groups[0], "sudo");
