@@ -1,0 +1,1 @@
+export DEISCTL_UNITS=/var/lib/infrastructure/deis-units

@@ -1,0 +1,3 @@
+function nse() {
+  docker exec -it $1 bash
+}
