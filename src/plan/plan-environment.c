@@ -63,7 +63,8 @@ int plan_environment(Planner *P) {
         r = render_environment(old.kind == PLAN_NODE_REGULAR ? old.content : NULL,
                                old.kind == PLAN_NODE_REGULAR ? old.size : 0, values, &text, &size);
         if (r == -EINVAL) /* addresses are checked above: not reached */
-                return planner_issue(P, false, "metadata", "an address cannot be written bare; /etc/environment not written");
+                return planner_issue(P, false, "metadata",
+                                     "an address cannot be written bare; /etc/environment not written");
         if (r < 0)
                 return r;
 

@@ -42,7 +42,8 @@ int plan_hostname(Planner *P) {
                 /* as coreos-cloudinit's "Warning: user-data hostname (%s)
                  * overrides metadata hostname (%s)"; the metadata value is
                  * not echoed (it is not checked) */
-                r = planner_issue(P, true, "hostname", "user-data hostname \"%s\" overrides the metadata hostname", name);
+                r = planner_issue(P, true, "hostname",
+                                  "user-data hostname \"%s\" overrides the metadata hostname", name);
                 if (r < 0)
                         return r;
         }
@@ -108,7 +109,8 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                         continue;
 
                 if (!f->path.set || !field_check_passes(&check_file_path, f->path.str)) {
-                        r = planner_issue(P, false, item, "no \"path\", or not an absolute path without \"..\"; file not written");
+                        r = planner_issue(P, false, item,
+                                          "no \"path\", or not an absolute path without \"..\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -129,14 +131,16 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                         continue;
                 }
                 if (parse_permissions(f->permissions.set ? f->permissions.str : NULL, &mode) < 0) {
-                        r = planner_issue(P, false, item, "permissions are not an octal mode such as \"0644\"; file not written");
+                        r = planner_issue(P, false, item,
+                                          "permissions are not an octal mode such as \"0644\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 const char *owner = f->owner.set && f->owner.len > 0 ? f->owner.str : NULL;
                 if (owner && !field_check_passes(&check_owner, owner)) {
-                        r = planner_issue(P, false, item, "owner is not user, user:group, uid or uid:gid; file not written");
+                        r = planner_issue(P, false, item,
+                                          "owner is not user, user:group, uid or uid:gid; file not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -146,7 +150,8 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
-                        r = planner_issue(P, false, item, "content cannot be decoded with its encoding; file not written");
+                        r = planner_issue(P, false, item,
+                                          "content cannot be decoded with its encoding; file not written");
                         if (r < 0)
                                 return r;
                         continue;

@@ -40,13 +40,15 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
         if (r != 0)
                 return r < 0 ? r : 0;
         if (!u->name.set || !field_check_passes(&check_unit_name, u->name.str))
-                return planner_issue(P, false, item, "no \"name\", or not a unit name such as \"etcd2.service\"; unit not applied");
+                return planner_issue(P, false, item,
+                                     "no \"name\", or not a unit name such as \"etcd2.service\"; unit not applied");
         const char *name = u->name.str;
         bool network = unit_is_network(name);
         bool runtime = u->runtime.set && u->runtime.b;
 
         if (network && P->in->user_units)
-                return planner_issue(P, false, item, "networkd units cannot be managed by a user manager; unit not applied");
+                return planner_issue(P, false, item,
+                                     "networkd units cannot be managed by a user manager; unit not applied");
         UnitCommand command = _UNIT_COMMAND_INVALID;
         if (u->command.set && u->command.len > 0) {
                 command = unit_command_from_string(u->command.str);
@@ -87,7 +89,8 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
                 if (!d->name.set || d->name.len == 0 || !d->content.set || d->content.len == 0)
                         continue; /* as coreos-cloudinit: needs both */
                 if (!field_check_passes(&check_dropin_name, d->name.str)) {
-                        r = planner_issue(P, false, ditem, "the name is not a file name ending in \".conf\"; drop-in not written");
+                        r = planner_issue(P, false, ditem,
+                                          "the name is not a file name ending in \".conf\"; drop-in not written");
                         if (r < 0)
                                 return r;
                         continue;
