@@ -13,3 +13,6 @@ TESTS += tests/integration/test-cli-escape.sh
 TESTS += tests/integration/test-cli-isolation.sh
 TESTS += tests/integration/test-cli-site-config.sh
 TESTS += tests/integration/test-cli-decode.sh
+# hostile roots (issue 8) and the default user (issue 9), end to end
+TESTS += tests/integration/test-apply-hostile.sh
+EXTRA_DIST += tests/integration/test-apply-hostile.sh
