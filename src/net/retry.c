@@ -4,13 +4,11 @@
 
 #include "basic/log.h"
 #include "basic/strv.h"
+#include "basic/time-util.h"
 #include "net/retry.h"
 
 uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000ULL + (uint64_t) ts.tv_nsec / 1000ULL;
+        return now_monotonic_usec();
 }
 
 void retry_init(Retry *r, uint64_t timeout_usec) {
