@@ -170,10 +170,9 @@ static int plan_service_dropin(Planner *P, const SchemaStruct *s, const void *se
         int r;
 
         /* left out whole (etcd, etcd2, fleet), or without its marked keys
-         * (locksmith) */
-        r = planner_skip_section(P, s, section, origin);
-        if (r != 0)
-                return r < 0 ? r : 0;
+         * (locksmith): reported by plan_units() */
+        if (((const Value *) section)->error)
+                return 0;
         r = render_dropin(s, section, &text, &secret, &key);
         if (r == -ENOMEM)
                 return r;
@@ -275,6 +274,19 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
 int plan_units(Planner *P, const ConfigCloudConfig *cc) {
         const ConfigCoreos *co = &cc->coreos;
         int r;
+
+        /* a left-out section is reported before the units it keeps from
+         * starting, so the reason comes first */
+        for (size_t i = 0; i < schema_ConfigCoreos.n_fields; i++) {
+                const SchemaField *f = schema_ConfigCoreos.fields + i;
+                char origin[64];
+                if (f->type != FIELD_STRUCT || f->sub->render != SCHEMA_RENDER_DROPIN)
+                        continue;
+                snprintf(origin, sizeof origin, "coreos.%s", f->key);
+                r = planner_skip_section(P, f->sub, (const char *) co + f->offset, origin);
+                if (r < 0)
+                        return r;
+        }
 
         for (size_t i = 0; i < co->n_units; i++) {
                 char origin[64];

@@ -600,6 +600,7 @@ static void test_isolation(void **state) {
         assert_false(is->skipped);
         assert_false(is->warning);
         assert_string_equal(is->message, "etcd2.service is not started or enabled because coreos.etcd2 was not applied");
+        assert_true(issue_of(p, "coreos.etcd2") < is); /* the reason first */
         assert_int_equal(is->line, 27);
         /* stopping a unit of a left-out section stands */
         assert_int_equal(unit(p, "flanneld.service")->command, UNIT_COMMAND_STOP);
