@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/buf.h"
+#include "basic/escape.h"
 #include "basic/log.h"
 #include "basic/time-util.h"
 #include "cli/source-args.h"
@@ -70,8 +71,8 @@ static int apply_oem(SourceArgs *a) {
                 /* coreos-cloudinit's words; it printed them on stdout, where
                  * nodeinit's own verbs keep their reports */
                 if (a->coreos_output) {
-                        printf("Invalid option to -oem: \"%s\". Supported options: [%s]\n", a->oem,
-                               strempty(names.data));
+                        escape_fprintf(stdout, "Invalid option to -oem: \"%s\". Supported options: [%s]\n", a->oem,
+                                       strempty(names.data));
                         return -EINVAL;
                 }
                 return log_error_errno(-EINVAL, "Invalid option to -oem: \"%s\". Supported options: [%s]", a->oem,

@@ -5,6 +5,7 @@
 #include "apply/apply.h"
 #include "apply/host.h"
 #include "basic/deadline.h"
+#include "basic/escape.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/site-config.h"
@@ -212,8 +213,8 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                         break;
                 case ARG_CONVERT_NETCONF:
                         if (!streq(optarg, "debian") && !streq(optarg, "packet") && !streq(optarg, "vmware")) {
-                                printf("Invalid option to -convert-netconf: '%s'. Supported options: 'debian, packet, vmware'\n",
-                                       optarg);
+                                escape_fprintf(stdout, "Invalid option to -convert-netconf: '%s'. Supported options: 'debian, packet, vmware'\n",
+                                               optarg);
                                 return 2;
                         }
                         log_error("-convert-netconf=%s is not supported by nodeinit.", optarg);

@@ -3,8 +3,10 @@
 #include <inttypes.h>
 
 #include "apply/discovery.h"
+#include "basic/escape.h"
 #include "basic/log.h"
 #include "cli/verbs.h"
+#include "report/discovery.h"
 
 /* nodeinit discovery new|check|register: the discovery steps of `apply`,
  * by hand, plus creating a token on a self-hosted discovery etcd. */
@@ -21,18 +23,6 @@ static void help(void) {
                "register  etcd 0.4 discovery (coreos.etcd.discovery): PUT URL/NAME?ttl=604800, idempotent\n\n"
                "  --timeout SEC   give up retrying after SEC seconds (default 60)\n"
                "Exit status: 0 fine, 1 etcd would not get going with this, 2 usage or internal error.\n");
-}
-
-static void print_result(const DiscoveryResult *r) {
-        printf("status: %s\n", discovery_status_to_string(r->status));
-        if (r->size > 0)
-                printf("size: %u\n", r->size);
-        if (r->member_id)
-                printf("member-id: %s\n", r->member_id);
-        printf("registered: %zu\n", r->n_peers);
-        for (size_t i = 0; i < r->n_peers; i++)
-                printf("  %s %s\n", r->peers[i].key, r->peers[i].value);
-        printf("%s\n", strempty(r->message));
 }
 
 int verb_discovery(int argc, char *argv[]) {
@@ -127,7 +117,9 @@ int verb_discovery(int argc, char *argv[]) {
                         log_error("Cannot create a discovery token under %s: %s", url, err ?: strerror(-r));
                         return 1;
                 }
-                printf("%s\n", disc);
+                /* the service's answer, so escaped as any value */
+                if (escape_fprintf(stdout, "%s\n", disc) < 0 || fflush(stdout) != 0)
+                        return log_error("Cannot write the discovery URL."), 1;
                 return 0;
         }
 
@@ -160,6 +152,7 @@ int verb_discovery(int argc, char *argv[]) {
                 log_error("nodeinit discovery %s: %s", sub, strerror(-r));
                 return 2;
         }
-        print_result(&res);
+        if (report_discovery_text(stdout, &res) < 0)
+                return log_error("Cannot write the report."), 2;
         return res.ok ? 0 : 1;
 }

@@ -16,3 +16,4 @@ TESTS += tests/integration/test-cli-decode.sh
 # hostile roots (issue 8) and the default user (issue 9), end to end
 TESTS += tests/integration/test-apply-hostile.sh
 EXTRA_DIST += tests/integration/test-apply-hostile.sh
+TESTS += tests/integration/test-cli-discovery-escape.py
