@@ -185,7 +185,9 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                 return r;
         if (r < 0)
                 r = planner_issue(P, false, "coreos.oem",
-                                  "id or version_id contains a control character; %s not written", schema_ConfigOem.path);
+                                  "id or version_id holds a control character, a quote or backslash, or edge "
+                                  "whitespace, which os-release readers take apart; %s not written",
+                                  schema_ConfigOem.path);
         else if (text)
                 r = planner_add_write(P, schema_ConfigOem.path, text, strlen(text), 0644, NULL, "coreos.oem", false);
         if (r < 0)

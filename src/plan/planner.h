@@ -130,7 +130,7 @@ int render_env_lines(const SchemaStruct *s, const void *section, char **ret, con
  * would not read back bare. */
 int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size, char **ret,
                        const char **reterr_key);
-/* /etc/oem-release. */
+/* /etc/oem-release. -EINVAL when id or version_id cannot be written bare. */
 int render_oem_release(const ConfigOem *o, char **ret);
 /* coreos-cloudinit's /etc/environment merge: values[] by PlanAddress, NULL =
  * not set. old may be NULL. -EINVAL for a value that cannot be written bare. */

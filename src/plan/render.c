@@ -340,8 +340,12 @@ int render_oem_release(const ConfigOem *o, char **ret) {
                 *ret = NULL;
                 return 0;
         }
-        /* the model's lengths: a NUL inside a value is a control character too */
-        if (has_bad_control(id, o->id.len) || (*version && has_bad_control(version, o->version_id.len)))
+        /* the model's lengths: a NUL inside a value is a control character
+         * too. ID and VERSION_ID are written bare, and os-release is read
+         * with the env-file rules (systemd's parse_env_file()): only a value
+         * they read back as is can be written */
+        if (has_bad_control(id, o->id.len) || !env_file_value_plain(id) ||
+            (*version && (has_bad_control(version, o->version_id.len) || !env_file_value_plain(version))))
                 return -EINVAL;
         if (go_quote(oem_value(&o->name), &name) < 0 || go_quote(oem_value(&o->home_url), &home) < 0 ||
             go_quote(oem_value(&o->bug_report_url), &bug) < 0)

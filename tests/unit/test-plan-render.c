@@ -242,6 +242,14 @@ static void test_oem_release(void **state) {
         free(out);
         cloud_config_done(&c);
 
+        /* ID is written bare: one an env-file reader would take apart is refused */
+        c = parse("#cloud-config\ncoreos:\n  oem:\n    id: \"x\\\\\"\n    version_id: \"1\"\n");
+        assert_int_equal(render_oem_release(&c.cc.coreos.oem, &out), -EINVAL);
+        cloud_config_done(&c);
+        c = parse("#cloud-config\ncoreos:\n  oem:\n    id: x\n    version_id: \"'1\"\n");
+        assert_int_equal(render_oem_release(&c.cc.coreos.oem, &out), -EINVAL);
+        cloud_config_done(&c);
+
         char *q = NULL;
         assert_int_equal(go_quote("a\tb\x01\xc3\xa9\xff", &q), 0);
         assert_string_equal(q, "\"a\\tb\\x01\xc3\xa9\\xff\"");
