@@ -5,6 +5,7 @@
 #include "apply/discovery.h"
 #include "basic/escape.h"
 #include "basic/log.h"
+#include "basic/time-util.h"
 #include "cli/verbs.h"
 #include "report/discovery.h"
 
@@ -79,17 +80,14 @@ int verb_discovery(int argc, char *argv[]) {
                         }
                         fallback = optarg;
                         break;
-                case ARG_TIMEOUT: {
-                        errno = 0;
-                        unsigned long t = strtoul(optarg, &end, 10);
-                        if (errno || *end || t == 0 || t > 86400) {
+                case ARG_TIMEOUT:
+                        /* one reading of "seconds" for every verb */
+                        if (parse_seconds(optarg, &o.timeout_usec) < 0) {
                                 log_error("--timeout: seconds, not \"%s\"", optarg);
                                 return 2;
                         }
-                        o.timeout_usec = t * 1000000ULL;
-                        o.request_timeout_usec = MIN(o.timeout_usec, 10ULL * 1000000ULL);
+                        o.request_timeout_usec = MIN(o.timeout_usec, 10ULL * USEC_PER_SEC);
                         break;
-                }
                 default:
                         return 2;
                 }
