@@ -35,12 +35,16 @@ static int accounts_load(Accounts *a) {
 
         if (a->loaded)
                 return 0;
+        /* all or nothing: a half-loaded state would be read again over
+         * what it holds */
+        accounts_invalidate(a);
         r = fs_read_file(a->root, "/etc/passwd", ACCOUNTS_FILE_MAX, &a->passwd, &a->passwd_size);
-        if (r < 0 && r != -ENOENT)
+        if (r >= 0 || r == -ENOENT)
+                r = fs_read_file(a->root, "/etc/group", ACCOUNTS_FILE_MAX, &a->group, &a->group_size);
+        if (r < 0 && r != -ENOENT) {
+                accounts_invalidate(a);
                 return r;
-        r = fs_read_file(a->root, "/etc/group", ACCOUNTS_FILE_MAX, &a->group, &a->group_size);
-        if (r < 0 && r != -ENOENT)
-                return r;
+        }
         a->loaded = true;
         return 0;
 }
