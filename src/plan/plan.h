@@ -106,8 +106,9 @@ typedef struct PlanDiscovery {
         DiscoveryKind kind;
         char *url;
         char *name;           /* etcd2: etcd2.name, else etcd's default "default";
-                               * etcd 0.4: etcd.name, else instance id, else hostname */
-        char *peer_addr;      /* etcd 0.4: etcd.peer_addr, the value registered under the name;
+                               * etcd 0.4: etcd.name, else the root's machine id (ETCD_NAME=%m) */
+        char *peer_addr;      /* etcd 0.4: the peer URL etcd registers under the name
+                               * ("http://" + peer_addr, https with peer TLS files);
                                * etcd2: initial_advertise_peer_urls (its member ID) */
         char *fallback;       /* etcd2 discovery_fallback, for the message when full */
 } PlanDiscovery;

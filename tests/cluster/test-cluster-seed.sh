@@ -40,7 +40,12 @@ for ((i = 1; i <= CLUSTER_NODES; i++)); do
                 "$name: fleet.service reported as not found"
         nit_check "$(grep '^failed' <<< "$log" | grep -cv 'unit \(etcd\|fleet\).service: start')" 0 \
                 "$name: nothing failed but the start of etcd 0.4 and fleet"
-        nit_check "$(grep -c "\"value\":\"$ip:7001\"" <<< "$keys")" 1 "$name: registered in the discovery keyspace with its peer address"
+        # etcd 0.4 registers itself as <ETCD_NAME=%m> = <its peer URL>; nodeinit
+        # writes the same entry, so each node has exactly one
+        mid=$(cluster_node_exec "$i" cat /etc/machine-id)
+        nit_check "$(grep -o "\"key\":\"[^\"]*/$mid\",\"value\":\"http://$ip:7001\"" <<< "$keys" | wc -l)" 1 \
+                "$name: registered in the discovery keyspace as <machine id> = http://$ip:7001"
+        nit_check "$(grep -o "\"value\":\"[^\"]*$ip:7001\"" <<< "$keys" | wc -l)" 1 "$name: one entry only"
         [[ $NIT_FAIL == 0 ]] || echo "$log"
 done
 echo "$keys" | "$(nit_python)" -c '

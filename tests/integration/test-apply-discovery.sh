@@ -124,7 +124,7 @@ EOF
 # --- dry run: the plan, with both discovery actions
 apply --dry-run --systemd=user "$S/ud.yml"
 check "dry-run shows the etcd2 check" out_has "^discovery etcd2: check $TOK for m1"
-check "dry-run shows the etcd 0.4 registration" out_has "^discovery etcd: register n1=10.0.0.1:7001 at $T04"
+check "dry-run shows the etcd 0.4 registration" out_has "^discovery etcd: register n1=http://10.0.0.1:7001 at $T04"
 check "dry-run registered nothing" test "$(curl -sS -m 30 "$T04/n1" | json_get 'd.get("errorCode")')" = 100
 
 # --- the run: discovery before the units
@@ -134,9 +134,10 @@ check "etcd2 check saw the token before the member registered: open" \
         out_has "^done +discovery $TOK: etcd2 — open: 0 of 1 members registered; this node will join as member $ID"
 check "the stand-in registered afterwards" \
         test "$(curl -sS -m 30 "$TOK/$ID" | json_get 'd["node"]["value"]')" = "m1=$PEER"
-check "etcd 0.4: registered" out_has "^done +discovery $T04: etcd — registered: registered n1=10.0.0.1:7001"
+# the value etcd 0.4 registers itself: its peer address as a URL
+check "etcd 0.4: registered" out_has "^done +discovery $T04: etcd — registered: registered n1=http://10.0.0.1:7001"
 check "the peer unit saw the registration (made before it started)" \
-        grep -q '"value":"10.0.0.1:7001"' "$OUT/peer-saw"
+        grep -q '"value":"http://10.0.0.1:7001"' "$OUT/peer-saw"
 
 # --- --systemd=none only keeps units from running: discovery still runs
 apply --systemd=none --verbose "$S/ud.yml"

@@ -154,8 +154,11 @@ static const char *seed = "#cloud-config\n\ncoreos:\n  etcd:\n"
                           "  units:\n    - name: etcd.service\n      command: start\n"
                           "    - name: fleet.service\n      command: start\n";
 
+#define MACHINE_ID "4b1d6a8e0f2c4d5e9a7b3c1d2e3f4a5b"
+
 static void test_seed(void **state) {
         Fake fake = {};
+        fake_add(&fake, "/etc/machine-id", PLAN_NODE_REGULAR, MACHINE_ID "\n", 0444);
         Run run;
         run_plan(&run, seed, &fake, "54.1.2.3", "10.0.0.5", "ip-10-0-0-5.ec2.internal");
 
@@ -182,7 +185,10 @@ static void test_seed(void **state) {
 
         assert_int_equal(p->n_discovery, 1);
         assert_int_equal(p->discovery[0].kind, DISCOVERY_ETCD);
-        assert_string_equal(p->discovery[0].peer_addr, "10.0.0.5:7001");
+        /* the key and value etcd 0.4 registers itself: ETCD_NAME=%m, and the
+         * peer address as its Sanitize() makes it a URL */
+        assert_string_equal(p->discovery[0].name, MACHINE_ID);
+        assert_string_equal(p->discovery[0].peer_addr, "http://10.0.0.5:7001");
         assert_int_equal(p->n_issues, 0);
         run_done(&run);
 }
@@ -199,7 +205,7 @@ static void test_discovery_etcd2(void **state) {
                                    "    discovery: http://127.0.0.1:24001/v2/keys/discovery/abc\n"
                                    "    name: node7\n"
                                    "  etcd:\n    discovery: http://127.0.0.1:24001/v2/keys/d04/x\n"
-                                   "    peer-addr: 10.0.0.5:7001\n";
+                                   "    name: node7\n    peer-addr: 10.0.0.5:7001\n";
         Fake fake = {};
         Run run;
 
@@ -216,11 +222,57 @@ static void test_discovery_etcd2(void **state) {
         assert_int_equal(run.plan.n_discovery, 2);
         d = run.plan.discovery;
         assert_int_equal(d[0].kind, DISCOVERY_ETCD);
-        assert_string_equal(d[0].name, "ip-10-0-0-5");  /* no instance id here: the hostname */
-        assert_string_equal(d[0].peer_addr, "10.0.0.5:7001");
+        assert_string_equal(d[0].name, "node7");
+        assert_string_equal(d[0].peer_addr, "http://10.0.0.5:7001");
         assert_int_equal(d[1].kind, DISCOVERY_ETCD2);
         assert_string_equal(d[1].name, "node7");
         assert_null(d[1].peer_addr);
+        run_done(&run);
+}
+
+/* etcd 0.4's registration, key and value as etcd itself writes them
+ * (server/config.go of etcd v0.4): names and addresses trimmed, https with
+ * both peer key and cert files, the 127.0.0.1:7001 default, and nothing
+ * registered where etcd would refuse the address or no name is known. */
+static void test_discovery_etcd04(void **state) {
+        static const char *tls = "#cloud-config\ncoreos:\n  etcd:\n"
+                                 "    discovery: http://127.0.0.1:24001/v2/keys/d04/x\n"
+                                 "    name: ' n1 '\n    peer-addr: '[fd00::5]:7001 '\n"
+                                 "    peer-cert-file: /etc/ssl/etcd/peer.pem\n    peer-key-file: /etc/ssl/etcd/peer.key\n";
+        static const char *dflt = "#cloud-config\ncoreos:\n  etcd:\n"
+                                  "    discovery: http://127.0.0.1:24001/v2/keys/d04/x\n";
+        static const char *bad = "#cloud-config\ncoreos:\n  etcd:\n"
+                                 "    discovery: http://127.0.0.1:24001/v2/keys/d04/x\n"
+                                 "    name: n1\n    peer-addr: http://10.0.0.5:7001\n";
+        Fake fake = {};
+        Run run;
+
+        run_plan(&run, tls, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 1);
+        assert_string_equal(run.plan.discovery[0].name, "n1");
+        assert_string_equal(run.plan.discovery[0].peer_addr, "https://[fd00::5]:7001");
+        run_done(&run);
+
+        /* no name and no machine id: etcd registers itself, nodeinit says so */
+        run_plan(&run, dflt, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 0);
+        assert_int_equal(run.plan.n_issues, 1);
+        assert_true(run.plan.issues[0].warning);
+        run_done(&run);
+
+        Fake with_id = {};
+        fake_add(&with_id, "/etc/machine-id", PLAN_NODE_REGULAR, MACHINE_ID "\n", 0444);
+        run_plan(&run, dflt, &with_id, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 1);
+        assert_string_equal(run.plan.discovery[0].name, MACHINE_ID);
+        assert_string_equal(run.plan.discovery[0].peer_addr, "http://127.0.0.1:7001");
+        run_done(&run);
+
+        /* etcd 0.4 refuses a peer address with a scheme (SplitHostPort fails) */
+        run_plan(&run, bad, &fake, NULL, "10.0.0.5", "ip-10-0-0-5");
+        assert_int_equal(run.plan.n_discovery, 0);
+        assert_int_equal(run.plan.n_issues, 1);
+        assert_false(run.plan.issues[0].warning);
         run_done(&run);
 }
 
@@ -765,6 +817,7 @@ int main(void) {
                 cmocka_unit_test(test_units_mask_unmask),
                 cmocka_unit_test(test_metadata_keys),
                 cmocka_unit_test(test_discovery_etcd2),
+                cmocka_unit_test(test_discovery_etcd04),
                 cmocka_unit_test(test_path_normalize),
                 cmocka_unit_test(test_write_files_same_file),
                 cmocka_unit_test(test_isolation),
