@@ -263,12 +263,14 @@ static int load_site_config(const Args *a, const FsRoot *root, SiteConfig *ret) 
                 r = fs_read_file(root, SITE_CONFIG_PATH, 1024 * 1024, &text, &n);
         if (r == -ENOENT && !a->config)
                 return 0;
+        /* messages name the file as the host sees it */
+        const char *prefix = a->config || root->host || streq(root->path, "/") ? "" : root->path;
         if (r < 0)
-                return log_error_errno(r, "%s%s: cannot read: %m", a->config || root->host ? "" : root->path, path);
+                return log_error_errno(r, "%s%s: cannot read: %m", prefix, path);
 
         r = site_config_parse(text, n, ret, &line, &msg);
         if (r == -EINVAL)
-                return log_error_errno(r, "%s%s:%u: error: %s", a->config || root->host ? "" : root->path, path, line, msg);
+                return log_error_errno(r, "%s%s:%u: error: %s", prefix, path, line, msg);
         return r;
 }
 
@@ -444,8 +446,10 @@ int verb_apply(int argc, char *argv[]) {
                         : site.default_user_groups ? (const char *const *) site.default_user_groups : no_groups,
                 .default_user_no_create = site.default_user_create == 0,
         };
-        for (PlanAddress i = 0; i < _PLAN_ADDRESS_MAX; i++)
-                pi.addresses[i] = vals.values[plan_address_token(i)];
+        for (PlanAddress i = 0; i < _PLAN_ADDRESS_MAX; i++) {
+                SubstituteToken t = plan_address_token(i);
+                pi.addresses[i] = t >= 0 ? vals.values[t] : NULL;
+        }
 
         uint64_t t_plan = now_monotonic_usec();
         r = plan_build(&pi, &plan);

@@ -49,4 +49,13 @@ assert_eq "$?" 1 "apply: the unknown part fails the run"
 assert_contains "$(cat err)" "is neither a cloud-config nor a script"
 assert_contains "$(cat out)" "hostname: m"
 
+# each address reaches /etc/environment under its own name (the values are
+# all different, so a mapping by position that slipped would show)
+printf '#cloud-config\nhostname: a\n' > addr.yml
+COREOS_PUBLIC_IPV4=192.0.2.1 COREOS_PRIVATE_IPV4=10.0.0.1 COREOS_PUBLIC_IPV6=2001:db8::1 COREOS_PRIVATE_IPV6=fd00::1 \
+        "$NODEINIT" apply --dry-run --root "$work/root" --systemd=none addr.yml > out 2> err
+for pair in PUBLIC_IPV4=192.0.2.1 PRIVATE_IPV4=10.0.0.1 PUBLIC_IPV6=2001:db8::1 PRIVATE_IPV6=fd00::1; do
+        check "/etc/environment: COREOS_$pair" grep -qx "+COREOS_$pair" out
+done
+
 finish
