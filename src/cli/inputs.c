@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/compress.h"
 #include "cli/inputs.h"
+#include "source/source.h"
 #include "userdata/userdata.h"
+
+/* validate reads a file with userdata's limit, apply gets what a datasource
+ * read with its own: they must be one limit, or the two verbs disagree about
+ * a large input. */
+_Static_assert(SOURCE_USER_DATA_MAX_SIZE == USERDATA_MAX_SIZE, "one size limit for validate and apply");
 
 void inputs_done(Inputs *in) {
         for (size_t i = 0; i < in->n_configs; i++)
