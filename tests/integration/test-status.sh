@@ -159,10 +159,13 @@ with open(S + "/got", "w") as f:
     f.write("%d\n" % srv.server_address[1])
 srv.serve_forever()
 EOF
-$PY "$S/server.py" "$S" "$S/good.yml" &
+$PY "$S/server.py" "$S" "$S/good.yml" > "$S/server.log" 2>&1 &
 PIDS+=($!)
-read -r port < "$S/got"
+read -r -t 300 port < "$S/got" || { fail "the server did not start"; finish; exit; }
 URL=http://127.0.0.1:$port/
+
+# a FIFO open blocks until the other side opens: bounded, for failures only
+release() { timeout 300 bash -c 'echo go > "$1"' _ "$S/go" || fail "no request was waiting"; }
 
 R=$S/wait
 mkroot "$R"
@@ -173,7 +176,7 @@ PIDS+=($W1)
 "$NODEINIT" apply --root "$R" --from-url="$URL" --request-timeout=600 > /dev/null 2>&1 &
 A=$!
 PIDS+=($A)
-read -r _ < "$S/got"
+read -r -t 300 _ < "$S/got" || { fail "the run never asked the server"; finish; exit; }
 # the run is inside its request now: it wrote "running" before asking
 out=$(status --root "$R"); rc=$?
 assert_eq "$rc" 0 "status exit, running"
@@ -183,7 +186,7 @@ assert_eq "$(status --root "$R" --format=json | $PY -c 'import json,sys; print(j
 status --root "$R" --wait > "$S/wait-late.out" 2>&1 &
 W2=$!
 PIDS+=($W2)
-echo go > "$S/go"
+release
 wait "$A"; rc=$?
 assert_eq "$rc" 0 "the held run finished"
 wait "$W1"; rc=$?
@@ -199,7 +202,7 @@ mkroot "$R"
 "$NODEINIT" apply --root "$R" --from-url="$URL" --request-timeout=600 > /dev/null 2>&1 &
 A=$!
 PIDS+=($A)
-read -r _ < "$S/got"
+read -r -t 300 _ < "$S/got" || { fail "the run never asked the server"; finish; exit; }
 status --root "$R" --wait > "$S/wait-killed.out" 2>&1 &
 W3=$!
 PIDS+=($W3)
@@ -211,6 +214,6 @@ assert_eq "$rc" 1 "--wait on a killed run: exit"
 assert_contains "$(cat "$S/wait-killed.out")" "status: error"
 assert_contains "$(cat "$S/wait-killed.out")" "interrupted: the run (PID $A) ended without a final result"
 # release the server's handler that still waits
-echo go > "$S/go"
+release
 
 finish
