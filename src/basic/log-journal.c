@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 
+#include "escape.h"
 #include "log-journal.h"
 #include "log.h"
 
@@ -129,7 +130,10 @@ int log_struct_internal(int level, int error, const char *func, const char *cons
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        if (log_journal_send(level, msg, fields, n_fields) >= 0)
+        /* as log_internal(): the message quotes user-data, and journalctl -a
+         * prints it raw */
+        _cleanup_free_ char *safe = escape_text(msg);
+        if (log_journal_send(level, safe ?: "(message not shown: out of memory)", fields, n_fields) >= 0)
                 return e > 0 ? -e : -EIO;
         /* plain stderr: the fields are for machines reading the journal */
         return log_internal(level, error, func, "%s", msg);

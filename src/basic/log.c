@@ -27,15 +27,17 @@ int log_internal(int level, int error, const char *func, const char *fmt, ...) {
                 va_start(ap, fmt);
                 vsnprintf(msg, sizeof msg, fmt, ap);
                 va_end(ap);
-                /* stderr is the journal: a structured entry instead */
-                if (log_journal_send(level, msg, NULL, 0) >= 0)
-                        return e > 0 ? -e : -EIO;
                 /* messages carry values from user-data and metadata: one
-                 * log line per event, whatever bytes they hold */
-                fputs("nodeinit: ", stderr);
-                if (escape_fputs(msg, stderr, false) < 0)
-                        fputs("(message not shown: out of memory)", stderr);
-                fputc('\n', stderr);
+                 * line per event, whatever bytes they hold, on stderr and in
+                 * the journal alike (journalctl -a prints a message raw) */
+                bool clean = escape_is_clean(msg, strlen(msg));
+                _cleanup_free_ char *safe = clean ? NULL : escape_text(msg);
+                const char *text = clean ? msg : safe ?: "(message not shown: out of memory)";
+
+                /* stderr is the journal: a structured entry instead */
+                if (log_journal_send(level, text, NULL, 0) >= 0)
+                        return e > 0 ? -e : -EIO;
+                fprintf(stderr, "nodeinit: %s\n", text);
         }
         return e > 0 ? -e : -EIO;
 }
