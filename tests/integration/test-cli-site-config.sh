@@ -34,7 +34,10 @@ assert_matches "$(cat out)" '^user admin: create.* groups=sudo,adm .*shell=/bin/
 assert_contains "$(cat out)" "create    /home/admin/.ssh/authorized_keys (0600 admin"
 assert_not_contains "$(cat out)" "/home/core"
 
-if command -v useradd > /dev/null; then
+# the real run creates a user and chowns its home: root only
+if [ "$(id -u)" != 0 ]; then
+        echo "not root: the real run is not checked (the dry run is)"
+elif command -v useradd > /dev/null; then
         "$NODEINIT" apply --root "$work/root" --systemd=none ud.yml > out 2> err; rc=$?
         assert_eq "$rc" 0 "apply: exit 0"
         uid=$(awk -F: '$1 == "admin" { print $3 }' root/etc/passwd)
