@@ -38,3 +38,6 @@ cluster-bench:
 		top_builddir=$(abs_top_builddir); \
 	bash $(abs_top_srcdir)/tests/cluster/bench-cluster.sh $(CLUSTER_BENCH_NODES)
 .PHONY: cluster-bench
+# issue 11: the journal entries and status --wait on a booting node
+TESTS += %reldir%/test-journal.sh
+EXTRA_DIST += %reldir%/test-journal.sh
