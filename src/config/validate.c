@@ -130,7 +130,7 @@ static int check_same_files(const ConfigCloudConfig *cc, DiagList *diags) {
                         if (r >= 0 && owner)
                                 r = buf_printf(&b, " owner %s", file_owner(f));
                         if (r >= 0 && (mode || owner))
-                                r = buf_puts(&b, mode && owner ? " are not" : " is not");
+                                r = buf_puts(&b, owner && !mode ? " is not" : " are not");
                         if (r >= 0)
                                 r = diag_add(diags, DIAG_WARNING, f->path.line, f->path.column, "%s", b.data);
                         if (r < 0)

@@ -455,6 +455,9 @@ static void test_same_file(void **state) {
                      "write_files[3] is used, and write_files[0]'s owner root is not\n"
                      "6:11: warning: write_files[2] (/a) and write_files[3] (/a/., line 8) are the same file; "
                      "write_files[3] is used, and write_files[2]'s owner root is not\n");
+        assert_diags(H "write_files:\n  - path: /etc//z\n    permissions: '0600'\n  - path: /etc/z\n",
+                     "3:11: warning: write_files[0] (/etc//z) and write_files[1] (/etc/z, line 5) are the same file; "
+                     "write_files[1] is used, and write_files[0]'s permissions 0600 are not\n");
         VALID("write_files:\n  - path: /etc/x\n  - path: /etc/xy\n  - path: /etc/x/y\n");
 }
 
