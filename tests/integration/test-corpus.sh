@@ -66,7 +66,7 @@ for cdir in "$C"/cases/*/; do
         extra=$(comm -23 "$root.ni-errors" "$root.cc-errors")
         if [ -n "$extra" ]; then
                 echo "FAIL $case: nodeinit validate reports errors coreos-cloudinit $release does not:"
-                echo "$extra" | sed 's/^/    /'
+                printf '    %s\n' "${extra//$'\n'/$'\n'    }"
                 if [ -f "$cdir/legacy" ]; then
                         echo "    (waits for: $(cat "$cdir/legacy"))"
                 fi
@@ -110,7 +110,9 @@ for cdir in "$C"/cases/*/; do
                 sed 's/^/    /' "$root.diff"; cfail=1
         fi
         while read -r _ _ _ path _; do
-                [ -f "$root/$path" ] && [ ! -L "$root/$path" ] || continue
+                if [ ! -f "$root/$path" ] || [ -L "$root/$path" ]; then
+                        continue
+                fi
                 ref=$cdir/cloudinit/$path
                 grep -qxF "$path" <<<"$content" && ref=$cdir/nodeinit/$path
                 if ! cmp -s "$ref" "$root/$path"; then
