@@ -22,3 +22,4 @@ bench: all tests/bench/bench-exec$(EXEEXT) tests/bench/empty$(EXEEXT)
 		top_builddir=$(abs_top_builddir); bash $(abs_top_srcdir)/tests/bench/run-all.sh
 .PHONY: bench
 EXTRA_DIST += tests/bench/bench-report.sh
+EXTRA_DIST += tests/bench/bench-status.sh
