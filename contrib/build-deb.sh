@@ -19,5 +19,6 @@ mkdir -p "$work/nodeinit" "$out"
 
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)}
 (cd "$work/nodeinit" && dpkg-buildpackage -us -uc -b)
-cp "$work"/nodeinit_*.deb "$work"/nodeinit_*.changes "$work"/nodeinit_*.buildinfo "$out"/
+# with the -dbgsym package, which the .changes lists
+cp "$work"/*.deb "$work"/nodeinit_*.changes "$work"/nodeinit_*.buildinfo "$out"/
 ls "$out"/nodeinit_*.deb

@@ -9,6 +9,7 @@ pkgs=(
         systemd systemd-container dbus dbus-user-session
         etcd-server etcd-client
         valgrind clang libclang-rt-14-dev
+        debhelper dpkg-dev lintian git python3-jsonschema python3-yaml
         strace
 )
 missing=()

@@ -5,6 +5,8 @@ dist_noinst_DATA += \
 	%reldir%/examples/realistic.yml
 
 dist_man_MANS += %reldir%/man/nodeinit.1
+# coreos-cloudinit is nodeinit under its old name: the same page.
+dist_man_MANS += %reldir%/man/coreos-cloudinit.1
 
 # The site configuration: a package marks it a conffile, so an admin's
 # edits survive upgrades.
