@@ -23,3 +23,4 @@ bench: all tests/bench/bench-exec$(EXEEXT) tests/bench/empty$(EXEEXT)
 .PHONY: bench
 EXTRA_DIST += tests/bench/bench-report.sh
 EXTRA_DIST += tests/bench/bench-status.sh
+EXTRA_DIST += tests/bench/bench-journal.sh
