@@ -397,6 +397,17 @@ static void test_ssh_keys(void **state) {
         VALID("ssh_authorized_keys:\n  - " KEY_ED25519 "\n  - " KEY_ED25519 " me@host\n  - " KEY_ECDSA " a b c\n");
         /* options, with a quoted blank */
         VALID("ssh_authorized_keys:\n  - 'no-pty,command=\"echo \\\"a b\\\"\" " KEY_ED25519 " me'\n");
+        /* certificate and security-key types, blanks that are tabs */
+        VALID("ssh_authorized_keys:\n  - \"cert-authority ssh-ed25519-cert-v01@openssh.com\\t"
+              "AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB\"\n"
+              "  - sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB yubikey\n");
+        /* a cert blob under the plain type's name is refused, as sshd does */
+        assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519 "
+                       "AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key blob that is not of the key type named before it\n");
+        /* an escaped quote does not end the options' quoted string */
+        assert_diags(H "ssh_authorized_keys:\n  - 'command=\"a\\\" " KEY_ED25519 "'\n",
+                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has an unterminated quote in its options\n");
         /* a "|" block's line break is no part of the line */
         parse_ok(&c, H "ssh_authorized_keys:\n  - |\n    " KEY_ED25519 " me\n");
         assert_string_equal(c.cc.ssh_authorized_keys.strv[0], KEY_ED25519 " me");
