@@ -129,6 +129,9 @@ int systemd_connect(SystemdMode mode, const char *address, SystemdBus **ret) {
         if (r < 0)
                 return r;
 
+        /* The tests' way to a manager that is not this machine's (a user
+         * manager in a scratch cgroup, PID 1 of a container); documented in
+         * nodeinit(1), ENVIRONMENT. */
         if (!address)
                 address = getenv("NODEINIT_SYSTEMD_ADDRESS");
         if (!isempty(address)) {
