@@ -83,30 +83,24 @@ static bool type_compatible(const Node *n, FieldType t) {
  * others keep coreos-cloudinit's "invalid value X" or their own message. */
 static int report_check(Decoder *d, const FieldCheck *c, const char *key, const char *value, const Node *at,
                         Value *v) {
-        if (c->problem) {
-                const char *why = c->problem(value);
-                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "invalid \"%s\": %s", key,
-                                    why ?: "is not allowed");
-        }
+        _cleanup_(buf_done) Buf m = {};
+        int r;
 
-        if (c->warning_only) {
-                if (!c->message)
-                        return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "invalid value %s", value);
+        if (c->problem)
+                r = buf_printf(&m, "invalid \"%s\": %s", key, c->problem(value) ?: "is not allowed");
+        else if (!c->message)
+                r = buf_printf(&m, "invalid value %s", value);
+        else {
+                /* message carries at most one %s: the value */
                 const char *p = strstr(c->message, "%s");
-                if (!p)
-                        return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "%s", c->message);
-                return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "%.*s%s%s", (int) (p - c->message),
-                                c->message, value, p + 2);
+                r = p ? buf_printf(&m, "%.*s%s%s", (int) (p - c->message), c->message, value, p + 2)
+                      : buf_puts(&m, c->message);
         }
-
-        if (!c->message)
-                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "invalid value %s", value);
-        /* message carries at most one %s: the value */
-        const char *p = strstr(c->message, "%s");
-        if (!p)
-                return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%s", c->message);
-        return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%.*s%s%s",
-                            (int) (p - c->message), c->message, value, p + 2);
+        if (r < 0)
+                return r;
+        if (c->warning_only)
+                return diag_add(d->diags, DIAG_WARNING, at->line, at->column, "%s", m.data);
+        return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%s", m.data);
 }
 
 static bool check_fails(const FieldCheck *c, const char *value) {
@@ -173,12 +167,11 @@ static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value 
                 if (f->check && (memchr(s, 0, len) || check_fails(f->check, s))) {
                         /* the entry is dropped as well as marked: it can reach
                          * nothing even where marks are not honoured */
-                        if (f->check->problem) {
-                                const char *why = memchr(s, 0, len) ? "contains a NUL byte" : f->check->problem(s);
-                                r = config_error(d->arena, d->diags, v, d->item, e->line, e->column,
-                                                 "invalid \"%s[%zu]\": %s", f->key, i, why ?: "is not allowed");
-                        } else
-                                r = report_check(d, f->check, f->key, s, e, v);
+                        char key[64];
+                        snprintf(key, sizeof key, "%s[%zu]", f->key, i);
+                        r = memchr(s, 0, len) ? config_error(d->arena, d->diags, v, d->item, e->line, e->column,
+                                                             "invalid \"%s\": contains a NUL byte", key)
+                                              : report_check(d, f->check, key, s, e, v);
                         if (r < 0)
                                 return r;
                         continue;
