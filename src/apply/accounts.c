@@ -198,14 +198,15 @@ static int find_tool(const char *name, char **ret) {
 #define TOOL_KILL_GRACE_USEC (3ULL * USEC_PER_SEC)
 
 /* Waits for the child's exit, collecting its output, until deadline (0:
- * none). -ETIME when the deadline passed first. */
-static int tool_wait(pid_t pid, int pidfd, int out, uint64_t deadline, Buf *err, int *ret_status) {
+ * none). The child is left a zombie (WNOWAIT): while it is, its pid and
+ * process group id cannot be reused, so the group can still be killed
+ * safely. -ETIME when the deadline passed first. */
+static int tool_wait(pid_t pid, int pidfd, int out, uint64_t deadline, Buf *err) {
         for (;;) {
-                int status;
-                pid_t w = waitpid(pid, &status, WNOHANG);
-                if (w < 0 && errno != EINTR)
+                siginfo_t si = {};
+                if (waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != EINTR)
                         return -errno;
-                if (w == pid) {
+                if (si.si_pid == pid) {
                         /* what it wrote before exiting (not what a
                          * grandchild still writes) */
                         for (ssize_t n; out >= 0;) {
@@ -216,7 +217,6 @@ static int tool_wait(pid_t pid, int pidfd, int out, uint64_t deadline, Buf *err,
                                 if (err->len < 4096)
                                         (void) buf_append(err, buf, (size_t) n);
                         }
-                        *ret_status = status;
                         return 0;
                 }
 
@@ -245,17 +245,21 @@ static int tool_wait(pid_t pid, int pidfd, int out, uint64_t deadline, Buf *err,
         }
 }
 
-/* The deadline passed: the whole process group goes, politely first. */
-static void tool_kill(pid_t pid, int pidfd, Buf *err, int *ret_status) {
+static int tool_reap(pid_t pid) {
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -1;
+        return status;
+}
+
+/* The deadline passed: the whole process group goes, politely first; the
+ * leader is reaped only after its group got SIGKILL. */
+static int tool_kill(pid_t pid, int pidfd, Buf *err) {
         (void) kill(-pid, SIGTERM);
-        if (tool_wait(pid, pidfd, -1, now_monotonic_usec() + TOOL_KILL_GRACE_USEC, err, ret_status) >= 0) {
-                /* the leader went: whatever it started goes with it */
-                (void) kill(-pid, SIGKILL);
-                return;
-        }
+        (void) tool_wait(pid, pidfd, -1, now_monotonic_usec() + TOOL_KILL_GRACE_USEC, err);
         (void) kill(-pid, SIGKILL);
-        while (waitpid(pid, ret_status, 0) < 0 && errno == EINTR)
-                ;
+        return tool_reap(pid);
 }
 
 void tool_result_done(ToolResult *t) {
@@ -331,18 +335,21 @@ static int run_tool(const char *name, char **args, const char *input, uint64_t d
         }
         in_w = safe_close(in_w);
 
-        r = tool_wait(pid, pidfd, out_r, deadline_usec, &err, &status);
+        r = tool_wait(pid, pidfd, out_r, deadline_usec, &err);
         if (r == -ETIME) {
-                tool_kill(pid, pidfd, &err, &status);
+                (void) tool_kill(pid, pidfd, &err);
                 ret->killed = true;
                 return strprintf_set(&ret->message, "%s did not finish before the run's deadline: killed", name) < 0
                         ? -ENOMEM : -ETIME;
         }
         if (r < 0) {
                 /* cannot wait for it: do not leave it running unwatched */
-                tool_kill(pid, pidfd, &err, &status);
+                (void) tool_kill(pid, pidfd, &err);
                 return r;
         }
+        status = tool_reap(pid);
+        if (status == -1)
+                return strprintf_set(&ret->message, "cannot wait for %s: %m", name) < 0 ? -ENOMEM : -ECHILD;
         ret->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         if (ret->status == 0)
                 return 0;
