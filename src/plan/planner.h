@@ -106,8 +106,8 @@ int plan_build(const PlanInput *in, Plan *ret);
 
 /* ---- renderers (pure; exposed for tests) ------------------------------- */
 
-/* Environment="KEY=value" quoting for a unit file: '"' and '\' escaped, '%'
- * doubled. -EINVAL for a value systemd could not take back (newline or other
+/* Environment="KEY=value" quoting for a unit file: '"' and '\' escaped, a
+ * '%' that starts no systemd specifier doubled (%H, %m, %% are kept). -EINVAL for a value systemd could not take back (newline or other
  * control character but tab, invalid UTF-8). */
 int unit_env_quote(const char *value, char **ret);
 

@@ -64,6 +64,10 @@ static bool env_file_value_plain(const char *v) {
         return n > 0 && !strchr(" \t'\"", v[0]) && !strchr(" \t", v[n - 1]) && !strchr(v, '\\');
 }
 
+/* The specifiers systemd 252 resolves in unit settings (systemd.unit(5),
+ * "Specifiers"). */
+#define UNIT_SPECIFIERS "aAbBCdEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY"
+
 int unit_env_quote(const char *value, char **ret) {
         _cleanup_(buf_done) Buf b = {};
         int r = 0;
@@ -80,7 +84,17 @@ int unit_env_quote(const char *value, char **ret) {
                                 r = buf_putc(&b, *p);
                         break;
                 case '%':
-                        r = buf_puts(&b, "%%");
+                        /* A systemd specifier (%H, %m, ...) or an escaped %% is
+                         * kept: coreos-cloudinit wrote '%' as is, and published
+                         * configs rely on systemd expanding them (etcd2 name:
+                         * '%H'). Any other '%' is one systemd would refuse, the
+                         * whole setting with it: write it as a literal %%. */
+                        if (p[1] == '%' || (p[1] && strchr(UNIT_SPECIFIERS, p[1]))) {
+                                r = buf_putc(&b, '%');
+                                if (r >= 0)
+                                        r = buf_putc(&b, *++p);
+                        } else
+                                r = buf_puts(&b, "%%");
                         break;
                 default:
                         r = buf_putc(&b, *p);

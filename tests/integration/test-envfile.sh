@@ -28,10 +28,12 @@ trap cleanup EXIT
 
 # The values, as JSON strings (JSON is YAML): quotes, backslashes at the end
 # and in the middle, what a shell or the parser would expand, whitespace
-# the parser strips, comment and assignment characters, a specifier.
+# the parser strips, comment and assignment characters, a '%' that starts
+# no specifier (specifiers themselves are expanded, as coreos-cloudinit's
+# configs expect).
 cat > "$S/values.json" <<'EOF'
 ["'", "x\\", "\"", "a'b", "'quoted'", "\"dq\"", " lead", "trail ", "\ttab\t",
- "$HOME", "${PATH}", "`id`", "#hash", ";semi", "a=b", "%n %%", "\\n", "\\\\",
+ "$HOME", "${PATH}", "`id`", "#hash", ";semi", "a=b", "50% %z", "\\n", "\\\\",
  "a\\b", "caf\u00e9", "two  spaces", "x\\ y", " $X\\` \"q\" '\\ "]
 EOF
 

@@ -84,9 +84,17 @@ static void test_dropin_empty(void **state) {
 }
 
 static void test_dropin_escaping(void **state) {
-        char *out = dropin_of("#cloud-config\ncoreos:\n  fleet:\n    metadata: 'a=\"b\",c=d\\e,pct=50%'\n",
+        char *out = dropin_of("#cloud-config\ncoreos:\n  fleet:\n    metadata: 'a=\"b\",c=d\\e,pct=50%,%z'\n",
                               &schema_ConfigFleet, offsetof(ConfigCoreos, fleet));
-        assert_string_equal(out, "[Service]\nEnvironment=\"FLEET_METADATA=a=\\\"b\\\",c=d\\\\e,pct=50%%\"\n");
+        assert_string_equal(out, "[Service]\nEnvironment=\"FLEET_METADATA=a=\\\"b\\\",c=d\\\\e,pct=50%%,%%z\"\n");
+        free(out);
+
+        /* specifiers pass as coreos-cloudinit wrote them: systemd expands them */
+        out = dropin_of("#cloud-config\ncoreos:\n  etcd2:\n    name: '%H'\n"
+                        "    initial-advertise-peer-urls: 'http://%H:2380,100%%'\n",
+                        &schema_ConfigEtcd2, offsetof(ConfigCoreos, etcd2));
+        assert_string_equal(out, "[Service]\nEnvironment=\"ETCD_INITIAL_ADVERTISE_PEER_URLS=http://%H:2380,100%%\"\n"
+                                 "Environment=\"ETCD_NAME=%H\"\n");
         free(out);
 
         CloudConfig c = parse("#cloud-config\ncoreos:\n  etcd2:\n    name: \"a\\nb\"\n");
