@@ -7,6 +7,7 @@
 #include <sys/un.h>
 
 #include "escape.h"
+#include "escape.h"
 #include "log-journal.h"
 #include "log.h"
 
@@ -82,13 +83,31 @@ static size_t field_iov(const char *field, uint64_t *len_le, struct iovec *iov) 
         return 5;
 }
 
+/* "KEY=value" with value escaped as on stderr (basic/escape.h): journalctl
+ * --all prints values raw, and they carry paths and names from user-data
+ * and metadata. NULL on out of memory. */
+static char *field_escaped(const char *field) {
+        const char *eq = strchr(field, '=');
+        _cleanup_free_ char *v = NULL;
+        char *r;
+
+        if (!eq)
+                return NULL;
+        v = escape_text(eq + 1);
+        if (!v || asprintf(&r, "%.*s=%s", (int) (eq - field), field, v) < 0)
+                return NULL;
+        return r;
+}
+
 int log_journal_send(int level, const char *msg, const char *const *fields, size_t n_fields) {
         char priority[] = "PRIORITY=0";
         _cleanup_free_ char *message = NULL;
         const char *all[MAX_FIELDS + 3];
+        char *owned[MAX_FIELDS + 1] = {};
         struct iovec iov[(MAX_FIELDS + 3) * 5];
         uint64_t lens[MAX_FIELDS + 3];
-        size_t n_all = 0, n_iov = 0;
+        size_t n_all = 0, n_iov = 0, n_owned = 0;
+        int r = 0;
 
         if (level <= LOG_ERR)
                 snprintf(last_error, sizeof last_error, "%s", msg);
@@ -98,14 +117,25 @@ int log_journal_send(int level, const char *msg, const char *const *fields, size
                 return -E2BIG;
 
         priority[9] = (char) ('0' + (level & 7));
-        if (asprintf(&message, "MESSAGE=%s", msg) < 0)
+        _cleanup_free_ char *m = escape_text(msg);
+        if (!m || asprintf(&message, "MESSAGE=%s", m) < 0)
                 return -ENOMEM;
         all[n_all++] = priority;
         all[n_all++] = "SYSLOG_IDENTIFIER=nodeinit";
         all[n_all++] = message;
-        for (size_t i = 0; i < n_fields; i++)
-                if (fields[i])
-                        all[n_all++] = fields[i];
+        for (size_t i = 0; i < n_fields; i++) {
+                const char *f = fields[i], *eq = f ? strchr(f, '=') : NULL;
+                if (!eq)
+                        continue;
+                if (!escape_is_clean(eq + 1, strlen(eq + 1))) {
+                        f = owned[n_owned++] = field_escaped(f);
+                        if (!f) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+                }
+                all[n_all++] = f;
+        }
         for (size_t i = 0; i < n_all; i++)
                 n_iov += field_iov(all[i], lens + i, iov + n_iov);
 
@@ -113,8 +143,11 @@ int log_journal_send(int level, const char *msg, const char *const *fields, size
         /* never block a boot on a busy journald: a dropped entry falls
          * back to stderr, which journald reads as a stream */
         if (sendmsg(journal_fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-                return -errno;
-        return 0;
+                r = -errno;
+finish:
+        for (size_t i = 0; i < n_owned; i++)
+                free(owned[i]);
+        return r;
 }
 
 int log_struct_internal(int level, int error, const char *func, const char *const *fields, size_t n_fields,

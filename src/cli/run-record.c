@@ -52,6 +52,21 @@ static void add_step(RunRecord *rec, const char *kind, const char *target, const
                 record_oom(rec);
 }
 
+/* A URL's user:password@ and ?query can be credentials (a presigned
+ * URL): the result keeps scheme, host and path only. */
+static char *where_without_secrets(const char *where) {
+        const char *scheme = strstr(where, "://");
+        if (!scheme)
+                return strdup(where);
+        const char *host = scheme + 3, *path = host + strcspn(host, "/?#"), *at = memchr(host, '@', (size_t) (path - host));
+        char *r;
+        if (at)
+                host = at + 1;
+        if (asprintf(&r, "%.*s%.*s", (int) (scheme + 3 - where), where, (int) strcspn(host, "?#"), host) < 0)
+                return NULL;
+        return r;
+}
+
 void run_record_source(RunRecord *rec, const SourceResult *res, int r, uint64_t start) {
         RunResult *rr = &rec->result;
         _cleanup_free_ char *detail = NULL;
@@ -62,7 +77,7 @@ void run_record_source(RunRecord *rec, const SourceResult *res, int r, uint64_t 
                 free(rr->datasource);
                 free(rr->where);
                 rr->datasource = strdup(source_kind_to_string(res->kind));
-                rr->where = res->where ? strdup(res->where) : NULL;
+                rr->where = res->where ? where_without_secrets(res->where) : NULL;
         }
         if (asprintf(&detail, "%u requests, %u retries", res->counters.requests, res->counters.retries) < 0)
                 detail = NULL;
@@ -78,8 +93,12 @@ void run_record_stage(RunRecord *rec, const char *kind, const char *detail, bool
 }
 
 void run_record_diags(RunRecord *rec, const char *where, const DiagList *l) {
+        _cleanup_free_ char *w = where_without_secrets(where);
+
         if (!log_journal_enabled())
                 report_diags_text(stderr, where, l);
+        if (!w)
+                return record_oom(rec);
 
         for (size_t i = 0; i < l->n; i++) {
                 const Diag *d = l->items + i;
@@ -90,7 +109,7 @@ void run_record_diags(RunRecord *rec, const char *where, const DiagList *l) {
                 };
 
                 if (d->kind == DIAG_ERROR &&
-                    run_result_add_error(&rec->result, where, d->line, d->column, "%s", d->message) < 0)
+                    run_result_add_error(&rec->result, w, d->line, d->column, "%s", d->message) < 0)
                         record_oom(rec);
                 if (!log_journal_enabled())
                         continue;
@@ -98,7 +117,7 @@ void run_record_diags(RunRecord *rec, const char *where, const DiagList *l) {
                 char file[512], line[32], column[32];
                 const char *fields[] = {
                         "MESSAGE_ID=" NODEINIT_MESSAGE_VALIDATOR,
-                        FIELD(file, "NODEINIT_FILE", "%s", where),
+                        FIELD(file, "NODEINIT_FILE", "%s", w),
                         d->line > 0 ? FIELD(line, "NODEINIT_LINE", "%u", d->line) : NULL,
                         d->column > 0 ? FIELD(column, "NODEINIT_COLUMN", "%u", d->column) : NULL,
                 };
@@ -133,7 +152,11 @@ static bool mark_skipped(RunResult *rr, const PlanIssue *is) {
         return false;
 }
 
-void run_record_plan(RunRecord *rec, const Plan *p, const char *where) {
+void run_record_plan(RunRecord *rec, const Plan *p, const char *where_raw) {
+        _cleanup_free_ char *where = where_raw ? where_without_secrets(where_raw) : NULL;
+
+        if (where_raw && !where)
+                return record_oom(rec);
         for (size_t i = 0; i < p->n_issues; i++) {
                 const PlanIssue *is = p->issues + i;
                 char file[512], line[32], column[32], item[512];

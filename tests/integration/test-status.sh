@@ -163,6 +163,8 @@ $PY "$S/server.py" "$S" "$S/good.yml" > "$S/server.log" 2>&1 &
 PIDS+=($!)
 read -r -t 300 port < "$S/got" || { fail "the server did not start"; finish; exit; }
 URL=http://127.0.0.1:$port/
+# credentials in a URL (user:password@, a presigned ?query) stay out of the result
+SECRET_URL="http://nit:SECRETPASS@127.0.0.1:$port/ud?sig=SECRETSIG"
 
 # a FIFO open blocks until the other side opens: bounded, for failures only
 release() { timeout 300 bash -c 'echo go > "$1"' _ "$S/go" || fail "no request was waiting"; }
@@ -173,7 +175,7 @@ mkroot "$R"
 status --root "$R" --wait > "$S/wait-early.out" 2>&1 &
 W1=$!
 PIDS+=($W1)
-"$NODEINIT" apply --root "$R" --from-url="$URL" --request-timeout=600 > /dev/null 2>&1 &
+"$NODEINIT" apply --root "$R" --from-url="$SECRET_URL" --request-timeout=600 > /dev/null 2>&1 &
 A=$!
 PIDS+=($A)
 read -r -t 300 _ < "$S/got" || { fail "the run never asked the server"; finish; exit; }
@@ -195,6 +197,8 @@ assert_contains "$(cat "$S/wait-early.out")" "status: done"
 wait "$W2"; rc=$?
 assert_eq "$rc" 0 "--wait started during the run: exit"
 assert_contains "$(cat "$S/wait-late.out")" "status: done"
+assert_contains "$(cat "$S/wait-late.out")" "datasource: url (http://127.0.0.1:$port/ud)"
+check "no URL credentials in the result" bash -c "! grep -qE 'SECRETPASS|SECRETSIG' '$R/run/nodeinit/result.json'"
 
 # --- a run killed half-way: interrupted, and --wait does not hang on it
 R=$S/killed
