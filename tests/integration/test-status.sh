@@ -15,6 +15,8 @@ top_builddir=${top_builddir:-$PWD}
 
 NODEINIT=${NODEINIT:-$top_builddir/nodeinit}
 [[ -x $NODEINIT ]] || { nit_err "build $NODEINIT first"; exit 99; }
+# the runs create users in their roots (useradd --root)
+nit_require_root "useradd --root in the test roots"
 nit_require_cmds python3 mkfifo
 PY=$(nit_python)
 
