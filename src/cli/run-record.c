@@ -20,18 +20,15 @@ static void record_write(RunRecord *rec) {
                                   RUN_RESULT_DIR);
 }
 
-static void record_oom(RunRecord *rec) {
+static void record_oom(void) {
         /* the run goes on; its result only lacks details */
         log_debug("Out of memory while recording the run's result.");
-        (void) rec;
 }
 
 void run_record_start(RunRecord *rec, const char *root) {
-        char id[64];
-
         run_result_begin(&rec->result);
         if (root && !(rec->root = strdup(root)))
-                return record_oom(rec);
+                return record_oom();
         rec->active = true;
         record_write(rec);
 
@@ -39,17 +36,16 @@ void run_record_start(RunRecord *rec, const char *root) {
          * report says it all, as before */
         if (!log_journal_enabled())
                 return;
-        const char *fields[] = {
-                "MESSAGE_ID=" NODEINIT_MESSAGE_RUN_STARTED,
-                rec->result.unit ? FIELD(id, "NODEINIT_UNIT", "%s", rec->result.unit) : NULL,
-        };
+        /* NODEINIT_UNIT names the unit a step is about; the unit the run
+         * is in is the journal's own _SYSTEMD_UNIT */
+        const char *fields[] = { "MESSAGE_ID=" NODEINIT_MESSAGE_RUN_STARTED };
         log_struct(LOG_INFO, fields, ELEMENTSOF(fields), "Run started.");
 }
 
 static void add_step(RunRecord *rec, const char *kind, const char *target, const char *action, const char *result,
                      const char *detail, uint64_t start, uint64_t end) {
         if (run_result_add_step(&rec->result, kind, target, action, result, detail, start, end) < 0)
-                record_oom(rec);
+                record_oom();
 }
 
 /* A URL's user:password@ and ?query can be credentials (a presigned
@@ -85,7 +81,7 @@ void run_record_source(RunRecord *rec, const SourceResult *res, int r, uint64_t 
                  now_monotonic_usec());
         if (r < 0 && run_result_add_error(rr, NULL, 0, 0, "No datasource available in time: %s",
                                           res->error ?: strerror(-r)) < 0)
-                record_oom(rec);
+                record_oom();
 }
 
 void run_record_stage(RunRecord *rec, const char *kind, const char *detail, bool failed, uint64_t start) {
@@ -98,7 +94,7 @@ void run_record_diags(RunRecord *rec, const char *where, const DiagList *l) {
         if (!log_journal_enabled())
                 report_diags_text(stderr, where, l);
         if (!w)
-                return record_oom(rec);
+                return record_oom();
 
         for (size_t i = 0; i < l->n; i++) {
                 const Diag *d = l->items + i;
@@ -110,7 +106,7 @@ void run_record_diags(RunRecord *rec, const char *where, const DiagList *l) {
 
                 if (d->kind == DIAG_ERROR &&
                     run_result_add_error(&rec->result, w, d->line, d->column, "%s", d->message) < 0)
-                        record_oom(rec);
+                        record_oom();
                 if (!log_journal_enabled())
                         continue;
 
@@ -156,7 +152,7 @@ void run_record_plan(RunRecord *rec, const Plan *p, const char *where_raw) {
         _cleanup_free_ char *where = where_raw ? where_without_secrets(where_raw) : NULL;
 
         if (where_raw && !where)
-                return record_oom(rec);
+                return record_oom();
         for (size_t i = 0; i < p->n_issues; i++) {
                 const PlanIssue *is = p->issues + i;
                 char file[512], line[32], column[32], item[512];
@@ -167,7 +163,7 @@ void run_record_plan(RunRecord *rec, const Plan *p, const char *where_raw) {
                         ;
                 else if (run_result_add_error(&rec->result, is->line > 0 ? where : NULL, is->line, is->column, "%s%s%s",
                                          strempty(is->origin), is->origin ? ": " : "", is->message) < 0)
-                        record_oom(rec);
+                        record_oom();
                 if (!is->skipped)
                         continue;
                 /* the report prints it; this is the event for the journal */
@@ -222,7 +218,7 @@ void run_record_finish(RunRecord *rec, int exit_status) {
          * user-data): its log line says what it was */
         if (exit_status != 0 && rr->n_errors == 0 && rr->n_failed == 0 && log_last_error() &&
             run_result_add_error(rr, NULL, 0, 0, "%s", log_last_error()) < 0)
-                record_oom(rec);
+                record_oom();
         run_result_finish(rr, exit_status != 0);
         record_write(rec);
 
@@ -247,7 +243,7 @@ void run_record_done(RunRecord *rec) {
         if (rec->active && !rec->finished) {
                 const char *last = log_last_error();
                 if (run_result_add_error(&rec->result, NULL, 0, 0, "%s", last ?: "the run stopped early") < 0)
-                        record_oom(rec);
+                        record_oom();
                 run_record_finish(rec, 1);
         }
         run_result_done(&rec->result);
