@@ -126,42 +126,6 @@ static const char *field_text(const void *section, const SchemaField *f, char *b
         return value_format(v, f->type, buf, size);
 }
 
-int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *ret_secret,
-                  const char **reterr_key) {
-        _cleanup_(buf_done) Buf b = {};
-        bool secret = false;
-        int r;
-
-        for (size_t i = 0; i < s->n_fields; i++) {
-                const SchemaField *f = s->fields + i;
-                char num[64];
-                const char *text = field_text(section, f, num, sizeof num);
-                if (!text)
-                        continue;
-
-                _cleanup_free_ char *q = NULL;
-                r = unit_env_quote(text, &q);
-                if (r == -EINVAL) {
-                        *reterr_key = f->key;
-                        return r;
-                }
-                if (r < 0)
-                        return r;
-
-                if (b.len == 0 && (r = buf_puts(&b, "[Service]\n")) < 0)
-                        return r;
-                r = buf_printf(&b, "Environment=\"%s=%s\"\n", f->env, q);
-                if (r < 0)
-                        return r;
-                secret = secret || strstr(f->key, "password");
-        }
-
-        *ret = b.len > 0 ? buf_steal(&b, NULL) : NULL;
-        if (ret_secret)
-                *ret_secret = secret;
-        return 0;
-}
-
 int env_file_quote(const char *value, char **ret) {
         _cleanup_(buf_done) Buf b = {};
         int r;
@@ -190,9 +154,14 @@ int env_file_quote(const char *value, char **ret) {
         return 0;
 }
 
-int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key) {
+/* The set, unmarked fields of a section as KEY=value lines, each value put
+ * through quote: "<head><prefix>KEY=value<suffix>" joined by sep. NULL when
+ * nothing is set; -EINVAL names the field quote refused. */
+static int render_lines(const SchemaStruct *s, const void *section, int (*quote)(const char *, char **),
+                        const char *head, const char *line_fmt, const char *sep, char **ret, bool *ret_secret,
+                        const char **reterr_key) {
         _cleanup_(buf_done) Buf b = {};
-        bool first = true;
+        bool secret = false;
         int r;
 
         for (size_t i = 0; i < s->n_fields; i++) {
@@ -201,22 +170,39 @@ int render_env_lines(const SchemaStruct *s, const void *section, char **ret, con
                 const char *text = field_text(section, f, num, sizeof num);
                 if (!text)
                         continue;
+
                 _cleanup_free_ char *q = NULL;
-                r = env_file_quote(text, &q);
+                r = quote(text, &q);
                 if (r == -EINVAL) {
                         *reterr_key = f->key;
                         return r;
                 }
                 if (r < 0)
                         return r;
-                r = buf_printf(&b, "%s%s=%s", first ? "" : "\n", f->env, q);
+
+                r = buf_puts(&b, b.len == 0 ? head : sep);
+                if (r >= 0)
+                        r = buf_printf(&b, line_fmt, f->env, q);
                 if (r < 0)
                         return r;
-                first = false;
+                secret = secret || strstr(f->key, "password");
         }
 
         *ret = b.len > 0 ? buf_steal(&b, NULL) : NULL;
+        if (ret_secret)
+                *ret_secret = secret;
         return 0;
+}
+
+int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *ret_secret,
+                  const char **reterr_key) {
+        return render_lines(s, section, unit_env_quote, "[Service]\n", "Environment=\"%s=%s\"\n", "", ret,
+                            ret_secret, reterr_key);
+}
+
+int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key) {
+        /* no trailing newline, as coreos-cloudinit wrote options.env */
+        return render_lines(s, section, env_file_quote, "", "%s=%s", "\n", ret, NULL, reterr_key);
 }
 
 int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size, char **ret,
