@@ -271,22 +271,33 @@ static int plan_update_units(Planner *P, const ConfigUpdate *u) {
         return 0;
 }
 
-int plan_units(Planner *P, const ConfigCloudConfig *cc) {
-        const ConfigCoreos *co = &cc->coreos;
-        int r;
-
-        /* a left-out section is reported before the units it keeps from
-         * starting, so the reason comes first */
+/* Calls fn on every coreos section the schema renders as a drop-in, in
+ * schema order, with its origin ("coreos.etcd2"). */
+static int for_each_dropin_section(Planner *P, const ConfigCoreos *co,
+                                   int (*fn)(Planner *P, const SchemaStruct *s, const void *section,
+                                             const char *origin)) {
         for (size_t i = 0; i < schema_ConfigCoreos.n_fields; i++) {
                 const SchemaField *f = schema_ConfigCoreos.fields + i;
                 char origin[64];
                 if (f->type != FIELD_STRUCT || f->sub->render != SCHEMA_RENDER_DROPIN)
                         continue;
                 snprintf(origin, sizeof origin, "coreos.%s", f->key);
-                r = planner_skip_section(P, f->sub, (const char *) co + f->offset, origin);
+                int r = fn(P, f->sub, (const char *) co + f->offset, origin);
                 if (r < 0)
                         return r;
         }
+        return 0;
+}
+
+int plan_units(Planner *P, const ConfigCloudConfig *cc) {
+        const ConfigCoreos *co = &cc->coreos;
+        int r;
+
+        /* a left-out section is reported before the units it keeps from
+         * starting, so the reason comes first */
+        r = for_each_dropin_section(P, co, planner_skip_section);
+        if (r < 0)
+                return r;
 
         for (size_t i = 0; i < co->n_units; i++) {
                 char origin[64];
@@ -300,16 +311,9 @@ int plan_units(Planner *P, const ConfigCloudConfig *cc) {
                 return 0;
         /* the sections the schema renders as drop-ins, in its order
          * (coreos-cloudinit's: etcd, etcd2, fleet, locksmith) */
-        for (size_t i = 0; i < schema_ConfigCoreos.n_fields; i++) {
-                const SchemaField *f = schema_ConfigCoreos.fields + i;
-                char origin[64];
-                if (f->type != FIELD_STRUCT || f->sub->render != SCHEMA_RENDER_DROPIN)
-                        continue;
-                snprintf(origin, sizeof origin, "coreos.%s", f->key);
-                r = plan_service_dropin(P, f->sub, (const char *) co + f->offset, origin);
-                if (r < 0)
-                        return r;
-        }
+        r = for_each_dropin_section(P, co, plan_service_dropin);
+        if (r < 0)
+                return r;
         r = plan_update_units(P, &co->update);
         if (r < 0)
                 return r;
