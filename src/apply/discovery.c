@@ -286,7 +286,8 @@ static void set_request_failure(DiscoveryResult *res, Ctx *c, int r, const char 
                 (void) strprintf_set(&res->message, "%s: %s", url, c->last_error ?: "no answer before the deadline");
         } else {
                 res->status = DISCOVERY_ERROR;
-                (void) strprintf_set(&res->message, "%s: %s", url, !isempty(c->last_error) ? c->last_error : strerror(-r));
+                (void) strprintf_set(&res->message,
+                                     "%s: %s", url, !isempty(c->last_error) ? c->last_error : strerror(-r));
         }
 }
 
@@ -344,7 +345,8 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                         return r;
                 if (r < 0) {
                         res->status = DISCOVERY_BAD_RESPONSE;
-                        (void) strprintf_set(&res->message, "%s is not an etcd discovery endpoint (unexpected answer)", d->url);
+                        (void) strprintf_set(&res->message,
+                                             "%s is not an etcd discovery endpoint (unexpected answer)", d->url);
                         return 0;
                 }
         } else if (list.status != 404) {
@@ -383,7 +385,8 @@ static int run_etcd04(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
                 }
                 if (put.status != 200 && put.status != 201) {
                         res->status = DISCOVERY_ERROR;
-                        (void) strprintf_set(&res->message, "PUT %s: HTTP %ld %s", key_url, put.status, strempty(put.body));
+                        (void) strprintf_set(&res->message,
+                                             "PUT %s: HTTP %ld %s", key_url, put.status, strempty(put.body));
                         return 0;
                 }
                 res->status = DISCOVERY_REGISTERED;
@@ -443,14 +446,16 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         }
         if (sz.status == 404 && discovery_parse_error_code(sz.body) == ETCD_ERROR_KEY_NOT_FOUND) {
                 res->status = DISCOVERY_NO_TOKEN;
-                (void) strprintf_set(&res->message, "discovery token %s does not exist (no _config/size): etcd would fail; "
-                            "create it with `nodeinit discovery new`", d->url);
+                (void) strprintf_set(&res->message,
+                                     "discovery token %s does not exist (no _config/size): etcd would fail; "
+                                     "create it with `nodeinit discovery new`", d->url);
                 return 0;
         }
         if (sz.status != 200 || discovery_parse_value(sz.body, &size_value) < 0) {
                 res->status = sz.status == 200 || discovery_parse_error_code(sz.body) < 0 ?
                               DISCOVERY_BAD_RESPONSE : DISCOVERY_ERROR;
-                (void) strprintf_set(&res->message, "GET %s: HTTP %ld: not an etcd v2 discovery endpoint", size_url, sz.status);
+                (void) strprintf_set(&res->message,
+                                     "GET %s: HTTP %ld: not an etcd v2 discovery endpoint", size_url, sz.status);
                 return 0;
         }
         char *end;
@@ -458,7 +463,8 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         unsigned long size = strtoul(size_value, &end, 10);
         if (errno || *end || end == size_value || size == 0 || size > UINT32_MAX) {
                 res->status = DISCOVERY_BAD_RESPONSE;
-                (void) strprintf_set(&res->message, "discovery token %s has a bad size \"%s\": etcd would fail", d->url, size_value);
+                (void) strprintf_set(&res->message,
+                                     "discovery token %s has a bad size \"%s\": etcd would fail", d->url, size_value);
                 return 0;
         }
         res->size = (unsigned) size;
@@ -507,28 +513,32 @@ static int run_etcd2(Ctx *c, const PlanDiscovery *d, DiscoveryResult *res) {
         if (self != SIZE_MAX && self < size) {
                 res->status = DISCOVERY_SELF_REGISTERED;
                 res->ok = true;
-                (void) strprintf_set(&res->message, "this member (%s, %s) is already registered (%zu of %lu): fine when etcd kept its "
-                            "data dir (it then skips discovery); a rebuilt node with an empty data dir will be "
-                            "refused (duplicate member ID): use a new token", res->member_id,
-                            res->peers[self].value, n, size);
+                (void) strprintf_set(&res->message,
+                                     "this member (%s, %s) is already registered (%zu of %lu): fine when etcd kept its "
+                                     "data dir (it then skips discovery); a rebuilt node with an empty data dir will be "
+                                     "refused (duplicate member ID): use a new token", res->member_id,
+                                     res->peers[self].value, n, size);
         } else if (full) {
                 res->status = DISCOVERY_FULL;
                 res->ok = !streq(fallback, "exit");
-                (void) strprintf_set(&res->message, "cluster full: %zu of %lu members registered (%s), none of them this node: etcd "
-                            "will %s (discovery_fallback=%s)", n, size, strempty(members.data),
-                            streq(fallback, "exit") ? "exit; generate a new token" : "run as a proxy", fallback);
+                (void) strprintf_set(&res->message,
+                                     "cluster full: %zu of %lu members registered (%s), none of them this node: etcd "
+                                     "will %s (discovery_fallback=%s)", n, size, strempty(members.data),
+                                     streq(fallback, "exit") ? "exit; generate a new token" : "run as a proxy", fallback);
         } else if (dup != SIZE_MAX) {
                 res->status = DISCOVERY_DUPLICATE;
                 res->ok = false;
-                (void) strprintf_set(&res->message, "member %s=%s is already registered with this node's name or peer URL (%s): a "
-                            "stale registration; etcd would fail (duplicate name or peer URL): use a new token",
-                            res->peers[dup].key, res->peers[dup].value, strempty(d->name));
+                (void) strprintf_set(&res->message,
+                                     "member %s=%s is already registered with this node's name or peer URL (%s): a "
+                                     "stale registration; etcd would fail (duplicate name or peer URL): use a new token",
+                                     res->peers[dup].key, res->peers[dup].value, strempty(d->name));
         } else {
                 res->status = DISCOVERY_OPEN;
                 res->ok = true;
-                (void) strprintf_set(&res->message, "%zu of %lu members registered%s%s%s; this node will join%s%s", n, size,
-                            n ? " (" : "", n ? members.data : "", n ? ")" : "",
-                            res->member_id ? " as member " : "", strempty(res->member_id));
+                (void) strprintf_set(&res->message,
+                                     "%zu of %lu members registered%s%s%s; this node will join%s%s", n, size,
+                                     n ? " (" : "", n ? members.data : "", n ? ")" : "",
+                                     res->member_id ? " as member " : "", strempty(res->member_id));
         }
         return 0;
 }
