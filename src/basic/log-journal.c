@@ -117,8 +117,8 @@ int log_journal_send(int level, const char *msg, const char *const *fields, size
                 return -E2BIG;
 
         priority[9] = (char) ('0' + (level & 7));
-        _cleanup_free_ char *m = escape_text(msg);
-        if (!m || asprintf(&message, "MESSAGE=%s", m) < 0)
+        /* msg comes escaped from log_internal()/log_struct_internal() */
+        if (asprintf(&message, "MESSAGE=%s", msg) < 0)
                 return -ENOMEM;
         all[n_all++] = priority;
         all[n_all++] = "SYSLOG_IDENTIFIER=nodeinit";

@@ -24,8 +24,9 @@
  * socket accepts us. */
 bool log_journal_enabled(void);
 
-/* One entry: msg as MESSAGE, plus fields ("KEY=value", n of them; a value
- * may hold any byte). 0 when journald took it; negative errno when not
+/* One entry: msg (escaped by the caller, as log_internal() does) as
+ * MESSAGE, plus fields ("KEY=value", n of them; values that need it are
+ * escaped here). 0 when journald took it; negative errno when not
  * (no journal, or the entry was refused): the caller prints msg to stderr
  * as before. */
 int log_journal_send(int level, const char *msg, const char *const *fields, size_t n_fields);
