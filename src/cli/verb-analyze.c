@@ -108,10 +108,10 @@ static int print_text(const RunResult *r, const Row *rows, size_t n) {
         char total[32], d[32], s[32], name[1024];
 
         format_usec(total_usec(r), total, sizeof total);
-        printf("Run %s%s%s: %s in %s", r->unit ? "of " : "", strempty(r->unit), r->unit ? "" : "without a unit",
+        printf("Last run%s%s%s: %s in %s", r->unit ? " (" : "", strempty(r->unit), r->unit ? ")" : "",
                run_state_to_string(r->state), total);
         if (r->datasource)
-                printf(", datasource %s%s%s, %u requests, %u retries", r->datasource, r->where ? " " : "",
+                printf("; datasource %s%s%s, %u requests, %u retries", r->datasource, r->where ? " " : "",
                        strempty(r->where), r->requests, r->retries);
         printf("\n\n%12s %12s  %-8s %s\n", "DURATION", "START", "RESULT", "STEP");
         for (size_t i = 0; i < n; i++) {
