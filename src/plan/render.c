@@ -155,11 +155,11 @@ int env_file_quote(const char *value, char **ret) {
 }
 
 /* The set, unmarked fields of a section as KEY=value lines, each value put
- * through quote: "<head><prefix>KEY=value<suffix>" joined by sep. NULL when
- * nothing is set; -EINVAL names the field quote refused. */
+ * through quote: head, then "<open>KEY=value<close>" lines joined by sep.
+ * NULL when nothing is set; -EINVAL names the field quote refused. */
 static int render_lines(const SchemaStruct *s, const void *section, int (*quote)(const char *, char **),
-                        const char *head, const char *line_fmt, const char *sep, char **ret, bool *ret_secret,
-                        const char **reterr_key) {
+                        const char *head, const char *open, const char *close, const char *sep, char **ret,
+                        bool *ret_secret, const char **reterr_key) {
         _cleanup_(buf_done) Buf b = {};
         bool secret = false;
         int r;
@@ -180,9 +180,7 @@ static int render_lines(const SchemaStruct *s, const void *section, int (*quote)
                 if (r < 0)
                         return r;
 
-                r = buf_puts(&b, b.len == 0 ? head : sep);
-                if (r >= 0)
-                        r = buf_printf(&b, line_fmt, f->env, q);
+                r = buf_printf(&b, "%s%s%s=%s%s", b.len == 0 ? head : sep, open, f->env, q, close);
                 if (r < 0)
                         return r;
                 secret = secret || strstr(f->key, "password");
@@ -196,13 +194,13 @@ static int render_lines(const SchemaStruct *s, const void *section, int (*quote)
 
 int render_dropin(const SchemaStruct *s, const void *section, char **ret, bool *ret_secret,
                   const char **reterr_key) {
-        return render_lines(s, section, unit_env_quote, "[Service]\n", "Environment=\"%s=%s\"\n", "", ret,
+        return render_lines(s, section, unit_env_quote, "[Service]\n", "Environment=\"", "\"\n", "", ret,
                             ret_secret, reterr_key);
 }
 
 int render_env_lines(const SchemaStruct *s, const void *section, char **ret, const char **reterr_key) {
         /* no trailing newline, as coreos-cloudinit wrote options.env */
-        return render_lines(s, section, env_file_quote, "", "%s=%s", "\n", ret, NULL, reterr_key);
+        return render_lines(s, section, env_file_quote, "", "", "", "\n", ret, NULL, reterr_key);
 }
 
 int render_update_conf(const ConfigUpdate *u, const char *base, size_t base_size, char **ret,
