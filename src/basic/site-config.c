@@ -5,28 +5,12 @@
 #include "basic/escape.h"
 #include "basic/site-config.h"
 #include "basic/strv.h"
+#include "basic/user-name.h"
 
 void site_config_done(SiteConfig *c) {
         free(c->default_user);
         strv_free(c->default_user_groups);
         *c = (SiteConfig) SITE_CONFIG_INIT;
-}
-
-bool site_config_valid_name(const char *s) {
-        size_t n = strlen(s);
-
-        if (n == 0 || n > 32)
-                return false;
-        if (!(s[0] == '_' || (s[0] >= 'a' && s[0] <= 'z')))
-                return false;
-        for (size_t i = 1; i < n; i++) {
-                char c = s[i];
-                if (c == '$' && i == n - 1)
-                        break;
-                if (!(c == '_' || c == '-' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
-                        return false;
-        }
-        return true;
 }
 
 static int fail(unsigned line, unsigned *reterr_line, char **reterr_message, const char *fmt, ...) _printf_(4, 5);
@@ -72,7 +56,7 @@ static int parse_groups(const char *v, char ***ret, const char **reterr_word) {
         if (!copy)
                 return -ENOMEM;
         for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
-                if (!site_config_valid_name(w)) {
+                if (!user_name_valid(w)) {
                         *reterr_word = v + (w - copy);
                         strv_free(l);
                         return -EINVAL;
@@ -130,7 +114,7 @@ int site_config_parse(const char *text, size_t size, SiteConfig *c, unsigned *re
                         return fail(line, reterr_line, reterr_message, "%s= outside of a section", key);
 
                 if (streq(key, "Name")) {
-                        if (!site_config_valid_name(value))
+                        if (!user_name_valid(value))
                                 return fail(line, reterr_line, reterr_message,
                                             "Name=%s is not a user name ([a-z_][a-z0-9_-]*, at most 32)", value);
                         char *n = strdup(value);

@@ -35,7 +35,3 @@ void site_config_done(SiteConfig *c);
  * -EINVAL with *reterr_line (1-based) and *reterr_message (allocated, to be
  * freed) on the first error; -ENOMEM. */
 int site_config_parse(const char *text, size_t size, SiteConfig *c, unsigned *reterr_line, char **reterr_message);
-
-/* A user or group name as shadow-utils takes it: [a-z_][a-z0-9_-]*[$]?, at
- * most 32 characters. */
-bool site_config_valid_name(const char *s) _pure_;

@@ -9,6 +9,7 @@
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/site-config.h"
+#include "basic/user-name.h"
 #include "basic/time-util.h"
 #include "cli/inputs.h"
 #include "cli/run-record.h"
@@ -229,7 +230,7 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                         a->config = optarg;
                         break;
                 case ARG_DEFAULT_USER:
-                        if (!site_config_valid_name(optarg)) {
+                        if (!user_name_valid(optarg)) {
                                 log_error("--default-user=%s: not a user name ([a-z_][a-z0-9_-]*, at most 32)", optarg);
                                 return 2;
                         }

@@ -9,6 +9,7 @@
 
 #include "basic/deadline.h"
 #include "basic/site-config.h"
+#include "basic/user-name.h"
 #include "basic/strv.h"
 
 static void test_parse(void **state) {
@@ -67,16 +68,16 @@ static void test_errors(void **state) {
 }
 
 static void test_valid_name(void **state) {
-        assert_true(site_config_valid_name("core"));
-        assert_true(site_config_valid_name("_apt"));
-        assert_true(site_config_valid_name("systemd-journal"));
-        assert_true(site_config_valid_name("machine$"));
-        assert_false(site_config_valid_name(""));
-        assert_false(site_config_valid_name(".."));
-        assert_false(site_config_valid_name("1abc"));
-        assert_false(site_config_valid_name("a$b"));
-        assert_false(site_config_valid_name("abcdefghijabcdefghijabcdefghijabc")); /* 33 */
-        assert_true(site_config_valid_name("abcdefghijabcdefghijabcdefghijab"));   /* 32 */
+        assert_true(user_name_valid("core"));
+        assert_true(user_name_valid("_apt"));
+        assert_true(user_name_valid("systemd-journal"));
+        assert_true(user_name_valid("machine$"));
+        assert_false(user_name_valid(""));
+        assert_false(user_name_valid(".."));
+        assert_false(user_name_valid("1abc"));
+        assert_false(user_name_valid("a$b"));
+        assert_false(user_name_valid("abcdefghijabcdefghijabcdefghijabc")); /* 33 */
+        assert_true(user_name_valid("abcdefghijabcdefghijabcdefghijab"));   /* 32 */
 }
 
 static void test_deadline(void **state) {
