@@ -12,6 +12,7 @@
 #include "apply/fs.h"
 #include "basic/buf.h"
 #include "basic/log.h"
+#include "basic/run-span.h"
 #include "basic/strv.h"
 #include "basic/time-util.h"
 
@@ -930,6 +931,10 @@ static int commit_chunk(Batch *b, Pending *pend, FsResult *results, size_t m, bo
         log_debug("fs: %zu entries: %zu+%zu fsyncs %llu us, renames %llu us, %zu dir fsyncs %llu us", m, nf, ne,
                   (unsigned long long) (t1 - t0), (unsigned long long) (t2 - t1), nsync,
                   (unsigned long long) (now_monotonic_usec() - t2));
+        /* rows of `nodeinit analyze` */
+        run_span_add("fsyncs", "the file batch", t0, t1);
+        run_span_add("fsyncs", "the file batch", t2, now_monotonic_usec());
+        run_span_add("renames", "the file batch", t1, t2);
         return 0;
 }
 

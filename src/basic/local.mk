@@ -22,3 +22,4 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/log-journal.c %reldir%/log-journal.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/deadline.c %reldir%/deadline.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/site-config.c %reldir%/site-config.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/run-span.c %reldir%/run-span.h

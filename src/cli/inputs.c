@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/compress.h"
+#include "basic/run-span.h"
+#include "basic/time-util.h"
 #include "cli/inputs.h"
 #include "source/source.h"
 #include "userdata/userdata.h"
@@ -134,7 +136,9 @@ static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index,
         _cleanup_(cloud_config_done) CloudConfig c = {};
         /* validate parses the part in place; apply keeps its own copy,
          * which the models point into */
+        uint64_t t = now_monotonic_usec();
         int parsed = cloud_config_parse(text ?: p->content, len, &c, &local);
+        run_span_add("validate", "decode+validate", t, now_monotonic_usec());
         if (parsed == -ENOMEM)
                 return parsed;
         r = merge_part_diags(diags, &local, p, index);
@@ -178,7 +182,9 @@ int inputs_read(const char *data, size_t size, const InputsOptions *o, Inputs *r
         int r;
 
         diags->max = INPUTS_MAX_DIAGS;
+        uint64_t t = now_monotonic_usec();
         r = userdata_decode(data, size, &ud, diags);
+        run_span_add("decode", "decode+validate", t, now_monotonic_usec());
         if (r == -ENOMEM)
                 return r;
         if (r < 0) {

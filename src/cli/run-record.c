@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/log-journal.h"
 #include "basic/log.h"
+#include "basic/run-span.h"
 #include "basic/time-util.h"
 #include "cli/run-record.h"
 #include "report/plan.h"
@@ -214,6 +215,18 @@ void run_record_finish(RunRecord *rec, int exit_status) {
         if (!rec->active || rec->finished)
                 return;
         rec->finished = true;
+
+        /* what the stages measured inside themselves (decode, validate,
+         * the batch's fsyncs and renames) */
+        size_t n_spans;
+        const RunSpan *spans = run_spans(&n_spans);
+        for (size_t i = 0; i < n_spans; i++) {
+                char detail[128];
+                snprintf(detail, sizeof detail, "part of %s%s", strna(spans[i].part_of),
+                         spans[i].count > 1 ? ", all of them" : "");
+                add_step(rec, spans[i].kind, NULL, NULL, "done", detail, spans[i].start_usec,
+                         spans[i].start_usec + spans[i].usec);
+        }
         /* a failure that is neither a diagnostic nor a step (undecodable
          * user-data): its log line says what it was */
         if (exit_status != 0 && rr->n_errors == 0 && rr->n_failed == 0 && log_last_error() &&
