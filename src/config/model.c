@@ -183,7 +183,31 @@ static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value 
         return 0;
 }
 
-static int decode_field(Decoder *d, const Node *key, const Node *val, const SchemaField *f, void *base) {
+/* A quoted "2" or "true" for a field that coreos-cloudinit read as text
+ * before it typed it (CONFIG_KEY_ALIASES' WAS_TEXT rows): true, and in *ret
+ * the typed scalar it spells. */
+static bool was_text_resolve(const SchemaStruct *s, const SchemaField *f, const Node *val, Node *ret) {
+        if (val->type != NODE_SCALAR || val->kind != SCALAR_STRING || val->binary_invalid ||
+            !(f->type == FIELD_INT || f->type == FIELD_FLOAT || f->type == FIELD_BOOL))
+                return false;
+        const SchemaAlias *a = schema_find_alias(s, f->key, strlen(f->key));
+        if (!a || a->kind != SCHEMA_ALIAS_WAS_TEXT)
+                return false;
+
+        *ret = *val;
+        ret->tag = NULL;
+        ret->kind = yaml_resolve_plain(val->value, val->len, &ret->b, &ret->i, &ret->f);
+        return type_compatible(ret, f->type);
+}
+
+/* Whether decode_field() takes val for f. */
+static bool usable(const SchemaStruct *s, const SchemaField *f, const Node *val) {
+        Node n;
+        return type_compatible(val, f->type) || was_text_resolve(s, f, val, &n);
+}
+
+static int decode_field(Decoder *d, const Node *key, const Node *val, const SchemaStruct *s, const SchemaField *f,
+                        void *base) {
         int r;
 
         if (f->deprecated) {
@@ -193,9 +217,23 @@ static int decode_field(Decoder *d, const Node *key, const Node *val, const Sche
                         return r;
         }
 
-        if (!type_compatible(val, f->type))
-                return diag_add(d->diags, DIAG_WARNING, key->line, key->column, "incorrect type for \"%s\" (want %s)",
-                                f->key, field_type_to_string(f->type));
+        if (!type_compatible(val, f->type)) {
+                Node n;
+                if (!was_text_resolve(s, f, val, &n))
+                        return diag_add(d->diags, DIAG_WARNING, key->line, key->column,
+                                        "incorrect type for \"%s\" (want %s)", f->key, field_type_to_string(f->type));
+                r = diag_add(d->diags, DIAG_WARNING, val->line, val->column,
+                             "deprecated quoted value for \"%s\" (%s); read as the %s %s", f->key,
+                             schema_find_alias(s, f->key, strlen(f->key))->note, field_type_to_string(f->type),
+                             val->value);
+                if (r < 0)
+                        return r;
+                Node *typed = arena_new0(d->arena, Node, 1);
+                if (!typed)
+                        return -ENOMEM;
+                *typed = n;
+                val = typed;
+        }
 
         if (f->type == FIELD_STRUCT)
                 return decode_struct(d, val, f->sub, (char *) base + f->offset);
@@ -291,15 +329,15 @@ static bool is_merge_key(const Node *k) {
  * with the later one's keys winning. The warning says which line's value is
  * used. A later value of the wrong type is not used either; decode_field()
  * says why. */
-static int report_duplicate(Decoder *d, const SchemaField *f, const Node *k, const Node *v, unsigned also_at,
-                            unsigned used) {
+static int report_duplicate(Decoder *d, const SchemaStruct *s, const SchemaField *f, const Node *k, const Node *v,
+                            unsigned also_at, unsigned used) {
         if (node_is_null(v))
                 return used > 0 ? diag_add(d->diags, DIAG_WARNING, k->line, k->column,
                                            "duplicate key \"%s\" (also at line %u); this one is empty, the value at line %u is used",
                                            f->key, also_at, used)
                                 : diag_add(d->diags, DIAG_WARNING, k->line, k->column,
                                            "duplicate key \"%s\" (also at line %u); both are empty", f->key, also_at);
-        if (!type_compatible(v, f->type))
+        if (!usable(s, f, v))
                 return used > 0 ? diag_add(d->diags, DIAG_WARNING, k->line, k->column,
                                            "duplicate key \"%s\" (also at line %u); this one has the wrong type, the value at line %u is used",
                                            f->key, also_at, used)
@@ -383,7 +421,7 @@ static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void
 
                 size_t idx = (size_t) (f - s->fields);
                 if (!merged && seen->at[idx] > 0) {
-                        r = report_duplicate(d, f, k, v, seen->at[idx], seen->used[idx]);
+                        r = report_duplicate(d, s, f, k, v, seen->at[idx], seen->used[idx]);
                         if (r < 0)
                                 return r;
                         seen->at[idx] = k->line;
@@ -392,11 +430,11 @@ static int decode_pairs(Decoder *d, const Node *map, const SchemaStruct *s, void
                 }
                 if (!merged) {
                         seen->at[idx] = k->line;
-                        if (type_compatible(v, f->type))
+                        if (usable(s, f, v))
                                 seen->used[idx] = k->line;
                 }
 
-                r = decode_field(d, k, v, f, base);
+                r = decode_field(d, k, v, s, f, base);
                 if (r < 0)
                         return r;
         }

@@ -227,15 +227,33 @@
         F(T, users, LIST, NULL, NULL, NULL, ConfigUser)                                         \
         F(T, manage_etc_hosts, STRING, NULL, &check_manage_etc_hosts, NULL, _)
 
-/* Keys that are not fields of the section they stand in, but that published
- * configs carry. Columns: A(section, key, kind, target, note)
+/* Keys that are not (or were not always) what the section's table says,
+ * but that published configs carry. Columns: A(section, key, kind, target, note)
  *   MISPLACED  another section's key: reported as unrecognized, plus note (info)
  *   RENAMED    an old name of field target: accepted as target with a
- *              deprecation warning; note says when coreos-cloudinit renamed it */
+ *              deprecation warning; note says when coreos-cloudinit renamed it
+ *   WAS_TEXT   a number or bool field that coreos-cloudinit once read as text:
+ *              a quoted value ("2", "true") of the field's type is accepted
+ *              with a deprecation warning */
+#define DEP_ETCD_TYPED "coreos-cloudinit 08131ff (Nov 2014, v0.11.4) typed it; it was text before"
+#define DEP_FLEET_TYPED "coreos-cloudinit 62248ea (Nov 2014, v0.11.4) typed it; it was text before"
 #define CONFIG_KEY_ALIASES(A)                                                                   \
         A(ConfigCoreos, write_files, MISPLACED, NULL, "write_files doesn't belong under coreos") \
         A(ConfigFlannel, etcd_endpoint, RENAMED, "etcd_endpoints",                              \
-          "coreos-cloudinit 58f0dad (Jan 2015, v1.1) renamed it etcd_endpoints, the flag flannel reads")
+          "coreos-cloudinit 58f0dad (Jan 2015, v1.1) renamed it etcd_endpoints, the flag flannel reads") \
+        A(ConfigEtcd, cluster_active_size, WAS_TEXT, NULL, DEP_ETCD_TYPED)                      \
+        A(ConfigEtcd, cluster_remove_delay, WAS_TEXT, NULL, DEP_ETCD_TYPED)                     \
+        A(ConfigEtcd, cluster_sync_interval, WAS_TEXT, NULL, DEP_ETCD_TYPED)                    \
+        A(ConfigEtcd, http_read_timeout, WAS_TEXT, NULL, DEP_ETCD_TYPED)                        \
+        A(ConfigEtcd, http_write_timeout, WAS_TEXT, NULL, DEP_ETCD_TYPED)                       \
+        A(ConfigEtcd, max_result_buffer, WAS_TEXT, NULL, DEP_ETCD_TYPED)                        \
+        A(ConfigEtcd, max_retry_attempts, WAS_TEXT, NULL, DEP_ETCD_TYPED)                       \
+        A(ConfigEtcd, snapshot, WAS_TEXT, NULL, DEP_ETCD_TYPED)                                 \
+        A(ConfigEtcd, verbose, WAS_TEXT, NULL, DEP_ETCD_TYPED)                                  \
+        A(ConfigEtcd, very_verbose, WAS_TEXT, NULL, DEP_ETCD_TYPED)                             \
+        A(ConfigFleet, engine_reconcile_interval, WAS_TEXT, NULL, DEP_FLEET_TYPED)              \
+        A(ConfigFleet, etcd_request_timeout, WAS_TEXT, NULL, DEP_FLEET_TYPED)                   \
+        A(ConfigFleet, verbosity, WAS_TEXT, NULL, DEP_FLEET_TYPED)
 
 typedef enum FieldType {
         FIELD_STRING,
@@ -336,6 +354,7 @@ struct SchemaStruct {
 typedef enum SchemaAliasKind {
         SCHEMA_ALIAS_MISPLACED,
         SCHEMA_ALIAS_RENAMED,
+        SCHEMA_ALIAS_WAS_TEXT,
 } SchemaAliasKind;
 
 typedef struct SchemaAlias {

@@ -315,6 +315,32 @@ static void test_legacy_values(void **state) {
         parse_ok(&c, t);
         assert_string_equal(c.cc.coreos.flannel.etcd_endpoints.str, "http://10.0.0.1:4001");
         cloud_config_done(&c);
+        /* quoted numbers and bools where coreos-cloudinit read text before it
+         * typed the field (62248ea, 08131ff) */
+        t = H "coreos:\n  fleet:\n    verbosity: \"2\"\n    etcd_request_timeout: '1.5'\n";
+        assert_diags(t, "3:3: warning: deprecated key \"fleet\" (fleet is no longer shipped in Container Linux)\n"
+                        "4:16: warning: deprecated quoted value for \"verbosity\" (coreos-cloudinit 62248ea (Nov 2014, "
+                        "v0.11.4) typed it; it was text before); read as the int 2\n"
+                        "5:27: warning: deprecated quoted value for \"etcd_request_timeout\" (coreos-cloudinit 62248ea "
+                        "(Nov 2014, v0.11.4) typed it; it was text before); read as the float64 1.5\n");
+        parse_ok(&c, t);
+        assert_true(c.cc.coreos.fleet.verbosity.set);
+        assert_int_equal(c.cc.coreos.fleet.verbosity.i, 2);
+        assert_true(c.cc.coreos.fleet.etcd_request_timeout.f == 1.5);
+        cloud_config_done(&c);
+        parse_ok(&c, H "coreos:\n  etcd:\n    snapshot: 'true'\n    max_retry_attempts: \"3\"\n");
+        assert_true(c.cc.coreos.etcd.snapshot.set);
+        assert_true(c.cc.coreos.etcd.snapshot.b);
+        assert_int_equal(c.cc.coreos.etcd.max_retry_attempts.i, 3);
+        cloud_config_done(&c);
+        /* only those fields, and only text of the field's type */
+        assert_has_diag(H "coreos:\n  fleet:\n    verbosity: \"two\"\n", "4:5: warning: incorrect type for \"verbosity\" (want int)");
+        assert_has_diag(H "coreos:\n  etcd2:\n    election_timeout: \"2\"\n",
+                        "4:5: warning: incorrect type for \"election_timeout\" (want int)");
+        /* a quoted duplicate is a value that is used */
+        assert_has_diag(H "coreos:\n  fleet:\n    verbosity: 1\n    verbosity: \"2\"\n",
+                        "5:5: warning: duplicate key \"verbosity\" (also at line 4); the value at line 5 is used");
+
         /* both names: one key, the later wins */
         parse_ok(&c, H "coreos:\n  flannel:\n    etcd_endpoints: http://a\n    etcd_endpoint: http://b\n");
         assert_string_equal(c.cc.coreos.flannel.etcd_endpoints.str, "http://b");
