@@ -37,6 +37,12 @@ int source_args_handle(SourceArgs *a, int c, const char *name, const char *arg) 
                 if (r < 0)
                         return log_error_errno(r, "-%s=%s: not a number of seconds", name, arg);
                 return 0;
+        case ARG_SOURCE_CLOUDSIGMA_DEVICE:
+                a->options.cloudsigma_device = arg;
+                return 0;
+        case ARG_SOURCE_DMI_DIR:
+                a->options.dmi_dir = arg;
+                return 0;
         case ARG_SOURCE_IMDS:
                 if (!streq(arg, "v1") && !streq(arg, "v2"))
                         return log_error_errno(-EINVAL, "--imds=%s: expected v1 or v2", arg);
@@ -46,8 +52,6 @@ int source_args_handle(SourceArgs *a, int c, const char *name, const char *arg) 
                 r = source_spec_from_flag(name, arg, &s);
                 if (r == -ENOENT)
                         return 0; /* a boolean flag set to false */
-                if (r == -EOPNOTSUPP)
-                        return log_error_errno(r, "-%s: this datasource is not supported by nodeinit", name);
                 if (r < 0)
                         return log_error_errno(-EINVAL, "-%s=%s: invalid value", name, strempty(arg));
                 return add_spec(a, &s);
@@ -62,8 +66,6 @@ static int apply_oem(SourceArgs *a) {
         int r;
 
         r = source_oem_preset(a->oem, &p, &n);
-        if (r == -EOPNOTSUPP)
-                return log_error_errno(r, "-oem %s: its datasources are not supported by nodeinit", a->oem);
         if (r < 0) {
                 _cleanup_(buf_done) Buf names = {};
                 for (size_t i = 0; source_oem_names[i]; i++)
@@ -78,6 +80,14 @@ static int apply_oem(SourceArgs *a) {
                 return log_error_errno(-EINVAL, "Invalid option to -oem: \"%s\". Supported options: [%s]", a->oem,
                                        strempty(names.data));
         }
+
+        /* Recorded for the network conversion, which nodeinit does not do
+         * yet: said, so that nobody expects networkd units from it. */
+        a->options.convert_netconf = source_oem_netconf(a->oem);
+        if (a->options.convert_netconf != SOURCE_NETCONF_NONE)
+                log_warning("-oem %s implies -convert-netconf=%s: not done, nodeinit does not convert "
+                            "network configuration yet (the datasource's network description is left alone)",
+                            a->oem, source_netconf_to_string(a->options.convert_netconf));
 
         for (size_t i = 0; i < n; i++) {
                 r = add_spec(a, p + i);
@@ -112,7 +122,8 @@ int source_args_finish(SourceArgs *a, char * const *words, size_t n_words, bool 
                 if (r < 0)
                         return log_error_errno(-EINVAL,
                                                "%s: not a datasource (try ec2, ec2:URL, file:PATH, url:URL, cmdline, "
-                                               "configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL], waagent[:DIR])",
+                                               "configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL], waagent[:DIR], "
+                                               "vmware-guestinfo, vmware-ovf-env:PATH, cloudsigma[:DEVICE])",
                                                words[i]);
                 r = add_spec(a, &s);
                 if (r < 0)
@@ -122,7 +133,8 @@ int source_args_finish(SourceArgs *a, char * const *words, size_t n_words, bool 
         if (a->n_specs == 0)
                 return log_error_errno(-ENODATA,
                                        "Provide at least one of --from-file, --from-configdrive, --from-ec2-metadata, "
-                                       "--from-gce-metadata, --from-packet-metadata, --from-digitalocean-metadata, "
-                                       "--from-waagent, --from-url or --from-proc-cmdline (or a SOURCE word)");
+                                       "--from-gce-metadata, --from-cloudsigma-metadata, --from-packet-metadata, "
+                                       "--from-digitalocean-metadata, --from-vmware-guestinfo, --from-waagent, "
+                                       "--from-url or --from-proc-cmdline (or a SOURCE word)");
         return 0;
 }

@@ -14,6 +14,8 @@ enum {
         ARG_SOURCE_OEM,
         ARG_SOURCE_TIMEOUT,
         ARG_SOURCE_REQUEST_TIMEOUT,
+        ARG_SOURCE_CLOUDSIGMA_DEVICE,
+        ARG_SOURCE_DMI_DIR,
         ARG_SOURCE_IMDS,
 };
 
@@ -22,6 +24,8 @@ enum {
         { "timeout",                    required_argument, NULL, ARG_SOURCE_TIMEOUT },          \
         { "request-timeout",            required_argument, NULL, ARG_SOURCE_REQUEST_TIMEOUT },  \
         { "imds",                       required_argument, NULL, ARG_SOURCE_IMDS },             \
+        { "cloudsigma-device",          required_argument, NULL, ARG_SOURCE_CLOUDSIGMA_DEVICE },\
+        { "dmi-dir",                    required_argument, NULL, ARG_SOURCE_DMI_DIR },          \
         { "from-ec2-metadata",          required_argument, NULL, ARG_SOURCE_FLAG },             \
         { "from-file",                  required_argument, NULL, ARG_SOURCE_FLAG },             \
         { "from-url",                   required_argument, NULL, ARG_SOURCE_FLAG },             \
@@ -39,14 +43,19 @@ enum {
 #define SOURCE_ARGS_HELP                                                                        \
         "Datasources (coreos-cloudinit's flags take one dash or two):\n"                        \
         "  SOURCE words: ec2[:URL] file:PATH url:URL cmdline configdrive[:DIR] gce[:URL]\n"     \
-        "                digitalocean[:URL] packet[:URL] waagent[:DIR]\n"                       \
+        "                digitalocean[:URL] packet[:URL] waagent[:DIR] vmware-guestinfo\n"      \
+        "                vmware-ovf-env:PATH cloudsigma[:DEVICE]\n"                              \
         "  --from-ec2-metadata=URL --from-metadata-service --from-file=PATH --from-url=URL\n"   \
         "  --from-proc-cmdline --from-configdrive=DIR --from-gce-metadata=URL\n"                \
         "  --from-digitalocean-metadata=URL --from-packet-metadata=URL --from-waagent=DIR\n"    \
+        "  --from-vmware-guestinfo --from-vmware-ovf-env=PATH --from-cloudsigma-metadata\n"     \
         "  --oem=NAME              a preset of the above (ec2-compat, gce, digitalocean, ...)\n"\
         "  --timeout=SEC           give up waiting for a datasource after SEC (default 300)\n"  \
         "  --request-timeout=SEC   one HTTP request (default 10)\n"                             \
-        "  --imds=v1|v2            EC2: v2 with a token (default, falls back to v1 on 404/405)\n"
+        "  --imds=v1|v2            EC2: v2 with a token (default, falls back to v1 on 404/405)\n"\
+        "  --cloudsigma-device=DEV CloudSigma's server context line (default /dev/ttyS1)\n"     \
+        "  --dmi-dir=DIR           where VMware and CloudSigma are recognised (sys_vendor,\n"   \
+        "                          product_name; default /sys/class/dmi/id; for tests)\n"
 
 static inline bool source_args_is_option(int c) {
         return c >= ARG_SOURCE_FLAG && c <= ARG_SOURCE_IMDS;

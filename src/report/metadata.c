@@ -40,6 +40,16 @@ int metadata_report_json(const MetadataReport *r, FILE *f) {
 
         json_writer_int(&w, "network_config_size", (int64_t) m->network_config_size);
 
+        /* VMware's network keys, as a converter will read them; null for
+         * sources without them. Addresses, not secrets. */
+        if (m->network_keys) {
+                json_writer_object_begin(&w, "network_keys");
+                for (char **k = m->network_keys; k[0] && k[1]; k += 2)
+                        json_writer_string(&w, k[0], k[1]);
+                json_writer_object_end(&w);
+        } else
+                json_writer_string(&w, "network_keys", NULL);
+
         json_writer_object_begin(&w, "requests");
         json_writer_int(&w, "total", r->requests);
         json_writer_int(&w, "token", r->token_requests);

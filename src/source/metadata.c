@@ -17,6 +17,7 @@ void metadata_done(Metadata *m) {
         strv_free(m->ssh_key_names);
         strv_free(m->ssh_public_keys);
         free(m->network_config);
+        strv_free(m->network_keys);
         *m = (Metadata) {};
 }
 

@@ -16,6 +16,10 @@ typedef struct Metadata {
         char **ssh_public_keys; /* key material, one key per entry */
         char *network_config;   /* raw bytes for network conversion, if any */
         size_t network_config_size;
+        /* VMware's network description for -convert-netconf=vmware: its keys
+         * without "guestinfo." ("interface.0.mac", "dns.server.0") and their
+         * values, alternating key, value; NULL when the source has none. */
+        char **network_keys;
 } Metadata;
 
 void metadata_done(Metadata *m);

@@ -10,6 +10,8 @@
 typedef struct SourceContext {
         uint64_t request_timeout_usec;
         bool imds_v1_only;
+        const char *cloudsigma_device;
+        const char *dmi_dir;
         Retry retry;
         HttpClient *http;       /* created on first use: file sources never load libcurl */
         unsigned puts;
@@ -54,6 +56,12 @@ int source_gce_fetch(SourceContext *c, const char *base, SourceResult *ret);
 int source_digitalocean_fetch(SourceContext *c, const char *base, SourceResult *ret);
 int source_packet_fetch(SourceContext *c, const char *base, SourceResult *ret);
 int source_waagent_fetch(SourceContext *c, const char *root, SourceResult *ret);
+int source_vmware_guestinfo_fetch(SourceContext *c, const char *arg, SourceResult *ret);
+int source_vmware_ovf_fetch(SourceContext *c, const char *path, SourceResult *ret);
+int source_cloudsigma_fetch(SourceContext *c, const char *device, SourceResult *ret);
+
+/* <dmi_dir>/<name>'s first line; -ENOENT when there is no such file. */
+int source_read_dmi(const SourceContext *c, const char *name, char **ret);
 
 /* Pure parts, unit-tested. */
 typedef struct Ec2Key {
@@ -92,3 +100,32 @@ int packet_parse_metadata(const char *json, Metadata *ret, char **reterr);
 int waagent_parse_shared_config(const char *xml, Metadata *ret, char **reterr);
 /* cloud-config-url= of a kernel command line; -ENOENT when absent. */
 int cmdline_find_url(const char *cmdline, char **ret);
+
+/* VMware: the guestinfo keys are read through a function, so the RPC tool,
+ * an OVF environment and tests share the key → metadata logic. Returns 0 and
+ * *ret (NULL: no such key, or empty), or a negative errno. */
+typedef int (*VmwareReadFn)(void *userdata, const char *key, char **ret);
+
+/* The OVF environment's PropertySection properties as an strv of alternating
+ * oe:key, oe:value. -EBADMSG with a message (and *reterr_line when the parser
+ * knows the line, else 0) for malformed XML or documents past the limits. */
+int vmware_parse_ovf_env(const char *xml, size_t size, char ***ret, char **reterr, unsigned *reterr_line);
+/* Reads OVF properties: userdata is the strv of vmware_parse_ovf_env(); key
+ * is looked up as "guestinfo.<key>". */
+int vmware_ovf_read(void *userdata, const char *key, char **ret);
+/* hostname, addresses by role and the network keys. -EBADMSG with *reterr
+ * (coreos-cloudinit's `unrecognized role: "x"` among them). */
+int vmware_parse_metadata(VmwareReadFn read, void *userdata, Metadata *ret, char **reterr);
+/* The user-data keys: coreos.config.data (+ .encoding), else
+ * ignition.config.data (+ .encoding). Decoded data in *ret (NULL: none);
+ * else the URL to fetch in *ret_url (NULL: none). */
+int vmware_user_data(VmwareReadFn read, void *userdata, char **ret, size_t *ret_size, char **ret_url, char **reterr);
+
+/* CloudSigma server context (a JSON object). find_local_ipv4 looks up the
+ * IPv4 address of the local interface with a MAC (NULL: not found). */
+typedef int (*CloudsigmaLocalIpFn)(const char *mac, char **ret);
+int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ipv4, Metadata *ret,
+                             char **ret_user_data, size_t *ret_user_data_size, char **reterr);
+/* The reply framing of cepgo: everything before the first EOT (0x04). 0 and
+ * the reply's length when complete, -EAGAIN when more must be read. */
+int cloudsigma_reply_complete(const char *buf, size_t n, size_t *ret_len);

@@ -15,9 +15,21 @@ static const char *const source_kind_table[_SOURCE_KIND_MAX] = {
         [SOURCE_DIGITALOCEAN] = "digitalocean",
         [SOURCE_PACKET] = "packet",
         [SOURCE_WAAGENT] = "waagent",
+        [SOURCE_VMWARE_GUESTINFO] = "vmware-guestinfo",
+        [SOURCE_VMWARE_OVF] = "vmware-ovf-env",
+        [SOURCE_CLOUDSIGMA] = "cloudsigma",
 };
 
 DEFINE_STRING_TABLE_LOOKUP(source_kind, SourceKind, _SOURCE_KIND_MAX);
+
+static const char *const source_netconf_table[_SOURCE_NETCONF_MAX] = {
+        [SOURCE_NETCONF_NONE] = "none",
+        [SOURCE_NETCONF_DEBIAN] = "debian",
+        [SOURCE_NETCONF_PACKET] = "packet",
+        [SOURCE_NETCONF_VMWARE] = "vmware",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(source_netconf, SourceNetconf, _SOURCE_NETCONF_MAX);
 
 void source_spec_done(SourceSpec *s) {
         s->arg = mfree(s->arg);
@@ -47,9 +59,11 @@ static bool is_http_url(const char *s) {
 static int spec_make(SourceKind kind, const char *arg, SourceSpec *ret) {
         _cleanup_free_ char *a = NULL;
 
-        if (kind == SOURCE_CMDLINE) {
+        if (kind == SOURCE_CMDLINE || kind == SOURCE_VMWARE_GUESTINFO) {
                 if (arg)
                         return -EBADMSG;
+        } else if (kind == SOURCE_CLOUDSIGMA && !arg) {
+                /* The device of the options, else the default, is used. */
         } else {
                 if (isempty(arg))
                         return -EBADMSG;
@@ -112,6 +126,8 @@ int source_spec_parse(const char *word, SourceSpec *ret) {
                 { "gce-metadata-service", SOURCE_GCE },
                 { "digitalocean-metadata-service", SOURCE_DIGITALOCEAN },
                 { "packet-metadata-service", SOURCE_PACKET },
+                { "vmware", SOURCE_VMWARE_GUESTINFO },
+                { "server-context", SOURCE_CLOUDSIGMA },
         };
         SourceKind kind = source_kind_from_string(name);
         for (size_t i = 0; kind < 0 && i < ELEMENTSOF(aliases); i++)
@@ -147,6 +163,7 @@ int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret) 
                 { "from-digitalocean-metadata", SOURCE_DIGITALOCEAN },
                 { "from-packet-metadata", SOURCE_PACKET },
                 { "from-waagent", SOURCE_WAAGENT },
+                { "from-vmware-ovf-env", SOURCE_VMWARE_OVF },
         };
         int b;
 
@@ -157,7 +174,8 @@ int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret) 
                 if (streq(flag, string_flags[i].flag))
                         return spec_make(string_flags[i].kind, value, ret);
 
-        if (streq(flag, "from-metadata-service") || streq(flag, "from-proc-cmdline")) {
+        if (streq(flag, "from-metadata-service") || streq(flag, "from-proc-cmdline") ||
+            streq(flag, "from-cloudsigma-metadata") || streq(flag, "from-vmware-guestinfo")) {
                 b = parse_bool_flag(value);
                 if (b < 0)
                         return b;
@@ -165,12 +183,12 @@ int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret) 
                         return -ENOENT;
                 if (streq(flag, "from-proc-cmdline"))
                         return spec_make(SOURCE_CMDLINE, NULL, ret);
+                if (streq(flag, "from-cloudsigma-metadata"))
+                        return spec_make(SOURCE_CLOUDSIGMA, NULL, ret);
+                if (streq(flag, "from-vmware-guestinfo"))
+                        return spec_make(SOURCE_VMWARE_GUESTINFO, NULL, ret);
                 return spec_make(SOURCE_EC2, SOURCE_EC2_DEFAULT_URL, ret);
         }
-
-        if (streq(flag, "from-cloudsigma-metadata") || streq(flag, "from-vmware-guestinfo") ||
-            streq(flag, "from-vmware-ovf-env"))
-                return -EOPNOTSUPP;
 
         return -EINVAL;
 }
@@ -179,30 +197,34 @@ static const struct {
         const char *oem;
         SourceKind kinds[2];
         size_t n;
+        SourceNetconf netconf;
 } oem_presets[] = {
         { "digitalocean",      { SOURCE_DIGITALOCEAN },            1 },
         /* Both raced, first available wins. */
         { "ec2-compat",        { SOURCE_EC2, SOURCE_CONFIGDRIVE }, 2 },
         { "gce",               { SOURCE_GCE },                     1 },
-        /* Its convert-netconf=debian is not a source matter. */
-        { "rackspace-onmetal", { SOURCE_CONFIGDRIVE },             1 },
+        { "rackspace-onmetal", { SOURCE_CONFIGDRIVE },             1, SOURCE_NETCONF_DEBIAN },
         { "azure",             { SOURCE_WAAGENT },                 1 },
-        { "cloudsigma",        {},                                 0 },
+        { "cloudsigma",        { SOURCE_CLOUDSIGMA },              1 },
         { "packet",            { SOURCE_PACKET },                  1 },
-        { "vmware",            {},                                 0 },
+        { "vmware",            { SOURCE_VMWARE_GUESTINFO },        1, SOURCE_NETCONF_VMWARE },
 };
 
 const char *const source_oem_names[] = {
         "digitalocean", "ec2-compat", "gce", "rackspace-onmetal", "azure", "cloudsigma", "packet", "vmware", NULL,
 };
 
+SourceNetconf source_oem_netconf(const char *oem) {
+        for (size_t i = 0; oem && i < ELEMENTSOF(oem_presets); i++)
+                if (streq(oem_presets[i].oem, oem))
+                        return oem_presets[i].netconf;
+        return SOURCE_NETCONF_NONE;
+}
+
 int source_oem_preset(const char *oem, SourceSpec **ret, size_t *ret_n) {
         for (size_t i = 0; oem && i < ELEMENTSOF(oem_presets); i++) {
                 if (!streq(oem_presets[i].oem, oem))
                         continue;
-                if (oem_presets[i].n == 0)
-                        return -EOPNOTSUPP;
-
                 SourceSpec *s = new0(SourceSpec, oem_presets[i].n);
                 if (!s)
                         return -ENOMEM;
@@ -349,6 +371,9 @@ static const SourceFetchFn fetch_table[_SOURCE_KIND_MAX] = {
         [SOURCE_DIGITALOCEAN] = source_digitalocean_fetch,
         [SOURCE_PACKET] = source_packet_fetch,
         [SOURCE_WAAGENT] = source_waagent_fetch,
+        [SOURCE_VMWARE_GUESTINFO] = source_vmware_guestinfo_fetch,
+        [SOURCE_VMWARE_OVF] = source_vmware_ovf_fetch,
+        [SOURCE_CLOUDSIGMA] = source_cloudsigma_fetch,
 };
 
 void source_result_done(SourceResult *r) {
@@ -394,6 +419,9 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                 .request_timeout_usec = o && o->request_timeout_usec ? o->request_timeout_usec
                                                                      : SOURCE_REQUEST_TIMEOUT_DEFAULT_USEC,
                 .imds_v1_only = o && o->imds_v1_only,
+                .cloudsigma_device = o && o->cloudsigma_device ? o->cloudsigma_device
+                                                               : SOURCE_CLOUDSIGMA_DEFAULT_DEVICE,
+                .dmi_dir = o && o->dmi_dir ? o->dmi_dir : SOURCE_DMI_DEFAULT_DIR,
         };
         _cleanup_free_ bool *gave_up = NULL;
         _cleanup_(string_array_done) StringArray last_waits = { .n = n };
@@ -435,10 +463,12 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                         if (r >= 0) {
                                 res.kind = specs[i].kind;
                                 /* URLs without credentials: where is printed. */
-                                res.where = !specs[i].arg ? NULL :
+                                const char *where = specs[i].arg ?:
+                                        specs[i].kind == SOURCE_CLOUDSIGMA ? c.cloudsigma_device : NULL;
+                                res.where = !where ? NULL :
                                         specs[i].kind == SOURCE_URL || kind_is_base_url(specs[i].kind) ?
-                                        http_url_redact(specs[i].arg) : strdup(specs[i].arg);
-                                if (specs[i].arg && !res.where)
+                                        http_url_redact(where) : strdup(where);
+                                if (where && !res.where)
                                         return -ENOMEM;
                                 counters_fill(&c, &res.counters);
                                 log_debug("Datasource %s (%s) answered", source_kind_to_string(res.kind),

@@ -17,6 +17,9 @@ typedef enum SourceKind {
         SOURCE_DIGITALOCEAN,
         SOURCE_PACKET,
         SOURCE_WAAGENT,
+        SOURCE_VMWARE_GUESTINFO,
+        SOURCE_VMWARE_OVF,
+        SOURCE_CLOUDSIGMA,
         _SOURCE_KIND_MAX,
         _SOURCE_KIND_INVALID = -EINVAL,
 } SourceKind;
@@ -31,10 +34,28 @@ SourceKind source_kind_from_string(const char *s) _pure_;
 #define SOURCE_PACKET_DEFAULT_URL "https://metadata.packet.net/"
 #define SOURCE_CONFIGDRIVE_DEFAULT_DIR "/media/configdrive"
 #define SOURCE_WAAGENT_DEFAULT_DIR "/var/lib/waagent"
+#define SOURCE_CLOUDSIGMA_DEFAULT_DEVICE "/dev/ttyS1"
+#define SOURCE_DMI_DEFAULT_DIR "/sys/class/dmi/id"
+
+/* coreos-cloudinit's -convert-netconf: which network description to turn
+ * into networkd units. The source stage only records it. */
+typedef enum SourceNetconf {
+        SOURCE_NETCONF_NONE,
+        SOURCE_NETCONF_DEBIAN,
+        SOURCE_NETCONF_PACKET,
+        SOURCE_NETCONF_VMWARE,
+        _SOURCE_NETCONF_MAX,
+        _SOURCE_NETCONF_INVALID = -EINVAL,
+} SourceNetconf;
+
+const char *source_netconf_to_string(SourceNetconf n) _const_;
+SourceNetconf source_netconf_from_string(const char *s) _pure_;
 
 typedef struct SourceSpec {
         SourceKind kind;
-        char *arg;      /* base URL (with trailing '/'), URL, file or directory; NULL for cmdline */
+        char *arg;      /* base URL (with trailing '/'), URL, file or directory; NULL for cmdline
+                         * and vmware-guestinfo; the serial device for cloudsigma (NULL: the
+                         * options' or the default) */
 } SourceSpec;
 
 void source_spec_done(SourceSpec *s);
@@ -42,25 +63,31 @@ void source_spec_array_free(SourceSpec *s, size_t n);
 
 /* flag is a coreos-cloudinit flag name without dashes ("from-ec2-metadata");
  * value is its argument ("true"/"false" or NULL for the boolean ones).
- * -EINVAL: not a source flag; -EOPNOTSUPP: a coreos source nodeinit does not
- * have (cloudsigma, vmware); -ENOENT: a boolean flag set to false (no source);
+ * -EINVAL: not a source flag; -ENOENT: a boolean flag set to false (no source);
  * -EBADMSG: bad value. */
 int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret);
 
-/* coreos-cloudinit's -oem presets. -EINVAL: unknown name; -EOPNOTSUPP: a
- * preset naming only sources nodeinit does not have. */
+/* coreos-cloudinit's -oem presets. -EINVAL: unknown name. */
 int source_oem_preset(const char *oem, SourceSpec **ret, size_t *ret_n);
 extern const char *const source_oem_names[];
+/* The -convert-netconf a preset implies (rackspace-onmetal: debian, vmware:
+ * vmware), SOURCE_NETCONF_NONE for the others. */
+SourceNetconf source_oem_netconf(const char *oem) _pure_;
 
 /* nodeinit's own words: ec2[:URL], file:PATH, url:URL, cmdline,
  * configdrive[:DIR], gce[:URL], digitalocean[:URL], packet[:URL],
- * waagent[:DIR]. */
+ * waagent[:DIR], vmware-guestinfo, vmware-ovf-env:PATH, cloudsigma[:DEVICE]. */
 int source_spec_parse(const char *word, SourceSpec *ret);
 
 typedef struct SourceOptions {
         uint64_t timeout_usec;          /* overall deadline; 0 = default (300 s) */
         uint64_t request_timeout_usec;  /* per HTTP request; 0 = default (10 s) */
         bool imds_v1_only;              /* EC2: never ask for a token */
+        const char *cloudsigma_device;  /* NULL: SOURCE_CLOUDSIGMA_DEFAULT_DEVICE */
+        /* Where DMI identification is read (VMware, CloudSigma availability);
+         * NULL: SOURCE_DMI_DEFAULT_DIR. Tests point it at a directory of their own. */
+        const char *dmi_dir;
+        SourceNetconf convert_netconf;  /* recorded for the network conversion */
 } SourceOptions;
 
 #define SOURCE_TIMEOUT_DEFAULT_USEC (300ULL * 1000000ULL)

@@ -38,6 +38,15 @@ static void test_words(void **state) {
         check_word("waagent", SOURCE_WAAGENT, "/var/lib/waagent");
         check_word("ec2-metadata-service:http://h/", SOURCE_EC2, "http://h/");
         check_word("ec2:http://[fd00:ec2::254]", SOURCE_EC2, "http://[fd00:ec2::254]/");
+        check_word("vmware-guestinfo", SOURCE_VMWARE_GUESTINFO, NULL);
+        check_word("vmware", SOURCE_VMWARE_GUESTINFO, NULL);
+        check_word("vmware-ovf-env:/media/ovfenv/ovf-env.xml", SOURCE_VMWARE_OVF, "/media/ovfenv/ovf-env.xml");
+        check_word("cloudsigma", SOURCE_CLOUDSIGMA, NULL);
+        check_word("cloudsigma:/dev/ttyS2", SOURCE_CLOUDSIGMA, "/dev/ttyS2");
+        check_word("server-context", SOURCE_CLOUDSIGMA, NULL);
+        assert_int_equal(source_spec_parse("vmware-guestinfo:x", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("vmware-ovf-env", &s), -EBADMSG);
+        assert_int_equal(source_spec_parse("cloudsigma:", &s), -EBADMSG);
 
         assert_int_equal(source_spec_parse("bogus", &s), -EINVAL);
         assert_int_equal(source_spec_parse("", &s), -EINVAL);
@@ -70,8 +79,20 @@ static void test_flags(void **state) {
         assert_int_equal(source_spec_from_flag("from-proc-cmdline", "false", &s), -ENOENT);
         assert_int_equal(source_spec_from_flag("from-proc-cmdline", "maybe", &s), -EBADMSG);
         assert_int_equal(source_spec_from_flag("from-file", "", &s), -EBADMSG);
-        assert_int_equal(source_spec_from_flag("from-vmware-guestinfo", NULL, &s), -EOPNOTSUPP);
-        assert_int_equal(source_spec_from_flag("from-cloudsigma-metadata", NULL, &s), -EOPNOTSUPP);
+        assert_int_equal(source_spec_from_flag("from-vmware-guestinfo", NULL, &s), 0);
+        assert_int_equal(s.kind, SOURCE_VMWARE_GUESTINFO);
+        assert_null(s.arg);
+        source_spec_done(&s);
+        assert_int_equal(source_spec_from_flag("from-vmware-guestinfo", "false", &s), -ENOENT);
+        assert_int_equal(source_spec_from_flag("from-cloudsigma-metadata", "true", &s), 0);
+        assert_int_equal(s.kind, SOURCE_CLOUDSIGMA);
+        assert_null(s.arg); /* the options' device, else /dev/ttyS1 */
+        source_spec_done(&s);
+        assert_int_equal(source_spec_from_flag("from-vmware-ovf-env", "/media/ovfenv/ovf-env.xml", &s), 0);
+        assert_int_equal(s.kind, SOURCE_VMWARE_OVF);
+        assert_string_equal(s.arg, "/media/ovfenv/ovf-env.xml");
+        source_spec_done(&s);
+        assert_int_equal(source_spec_from_flag("from-vmware-ovf-env", "", &s), -EBADMSG);
         assert_int_equal(source_spec_from_flag("validate", NULL, &s), -EINVAL);
         assert_int_equal(source_spec_from_flag("from-file", "/x", &s), 0);
         assert_int_equal(s.kind, SOURCE_FILE);
@@ -102,8 +123,26 @@ static void test_oem(void **state) {
         assert_int_equal(s[0].kind, SOURCE_WAAGENT);
         source_spec_array_free(s, n);
 
-        assert_int_equal(source_oem_preset("vmware", &s, &n), -EOPNOTSUPP);
-        assert_int_equal(source_oem_preset("cloudsigma", &s, &n), -EOPNOTSUPP);
+        assert_int_equal(source_oem_preset("vmware", &s, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(s[0].kind, SOURCE_VMWARE_GUESTINFO);
+        source_spec_array_free(s, n);
+        assert_int_equal(source_oem_netconf("vmware"), SOURCE_NETCONF_VMWARE);
+
+        assert_int_equal(source_oem_preset("cloudsigma", &s, &n), 0);
+        assert_int_equal(n, 1);
+        assert_int_equal(s[0].kind, SOURCE_CLOUDSIGMA);
+        source_spec_array_free(s, n);
+        assert_int_equal(source_oem_netconf("cloudsigma"), SOURCE_NETCONF_NONE);
+
+        assert_int_equal(source_oem_preset("rackspace-onmetal", &s, &n), 0);
+        assert_int_equal(s[0].kind, SOURCE_CONFIGDRIVE);
+        assert_string_equal(s[0].arg, "/media/configdrive");
+        source_spec_array_free(s, n);
+        assert_int_equal(source_oem_netconf("rackspace-onmetal"), SOURCE_NETCONF_DEBIAN);
+        assert_int_equal(source_oem_netconf("ec2-compat"), SOURCE_NETCONF_NONE);
+        assert_int_equal(source_oem_netconf(NULL), SOURCE_NETCONF_NONE);
+
         assert_int_equal(source_oem_preset("nope", &s, &n), -EINVAL);
         assert_int_equal(source_oem_preset(NULL, &s, &n), -EINVAL);
 }
