@@ -4,7 +4,7 @@
 set -eu
 pkgs=(
         gcc make autoconf automake pkg-config bc xz-utils gzip
-        libyaml-dev libcurl4-openssl-dev libsystemd-dev libjson-c-dev zlib1g-dev libcmocka-dev
+        libyaml-dev libcurl4-openssl-dev libsystemd-dev libjson-c-dev zlib1g-dev libcmocka-dev libexpat1-dev
         python3 curl iproute2 passwd openssl
         systemd systemd-container dbus dbus-user-session
         etcd-server etcd-client

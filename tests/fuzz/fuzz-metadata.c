@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer target: every parser of what a datasource answers (EC2 key
  * listings, config drive / DigitalOcean / Packet JSON, Azure's
- * SharedConfig.xml, the kernel command line, SOURCE words). The first byte
+ * SharedConfig.xml, the kernel command line, SOURCE words, VMware's OVF
+ * environment and its keys, CloudSigma's server context). The first byte
  * picks the parser, so one corpus drives them all. */
 #include <stddef.h>
 #include <stdint.h>
 
+#include "basic/strv.h"
 #include "source/source-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -19,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         Metadata m = {};
         _cleanup_free_ char *err = NULL, *extra = NULL;
-        switch (data[0] % 7) {
+        switch (data[0] % 10) {
         case 0: {
                 Ec2Key *k = NULL;
                 size_t n = 0;
@@ -42,6 +44,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 5:
                 (void) cmdline_find_url(text, &extra);
                 break;
+        case 7: {
+                /* The OVF parser takes the bytes as they are (NULs included),
+                 * then its properties go through the key → metadata logic. */
+                _cleanup_strv_free_ char **props = NULL;
+                _cleanup_free_ char *ud = NULL, *url = NULL;
+                size_t ud_size = 0;
+                unsigned line = 0;
+                if (vmware_parse_ovf_env((const char *) data + 1, size - 1, &props, &err, &line) < 0)
+                        break;
+                err = mfree(err);
+                (void) vmware_parse_metadata(vmware_ovf_read, props, &m, &err);
+                err = mfree(err);
+                (void) vmware_user_data(vmware_ovf_read, props, &ud, &ud_size, &url, &err);
+                break;
+        }
+        case 8: {
+                _cleanup_free_ char *ud = NULL;
+                size_t ud_size = 0;
+                (void) cloudsigma_parse_context(text, NULL, &m, &ud, &ud_size, &err);
+                break;
+        }
         default: {
                 SourceSpec s = {};
                 if (source_spec_parse(text, &s) >= 0)
