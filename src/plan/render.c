@@ -2,6 +2,7 @@
 #include <arpa/inet.h>
 
 #include "basic/buf.h"
+#include "basic/coreos-env.h"
 #include "basic/utf8.h"
 #include "plan/planner.h"
 
@@ -11,10 +12,10 @@
  * documented. */
 
 static const char * const plan_address_env_table[_PLAN_ADDRESS_MAX] = {
-        [PLAN_PUBLIC_IPV4] = "COREOS_PUBLIC_IPV4",
-        [PLAN_PRIVATE_IPV4] = "COREOS_PRIVATE_IPV4",
-        [PLAN_PUBLIC_IPV6] = "COREOS_PUBLIC_IPV6",
-        [PLAN_PRIVATE_IPV6] = "COREOS_PRIVATE_IPV6",
+        [PLAN_PUBLIC_IPV4] = COREOS_ENV_PUBLIC_IPV4,
+        [PLAN_PRIVATE_IPV4] = COREOS_ENV_PRIVATE_IPV4,
+        [PLAN_PUBLIC_IPV6] = COREOS_ENV_PUBLIC_IPV6,
+        [PLAN_PRIVATE_IPV6] = COREOS_ENV_PRIVATE_IPV6,
 };
 
 const char *plan_address_env(PlanAddress a) {

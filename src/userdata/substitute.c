@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include "basic/buf.h"
+#include "basic/coreos-env.h"
 #include "userdata/substitute.h"
 
 static const char * const substitute_token_table[_SUBSTITUTE_TOKEN_MAX] = {
@@ -17,10 +18,10 @@ static const char * const substitute_token_table[_SUBSTITUTE_TOKEN_MAX] = {
 DEFINE_STRING_TABLE_LOOKUP(substitute_token, SubstituteToken, _SUBSTITUTE_TOKEN_MAX);
 
 static const char * const substitute_env_table[_SUBSTITUTE_TOKEN_MAX] = {
-        [SUBSTITUTE_PUBLIC_IPV4] = "COREOS_PUBLIC_IPV4",
-        [SUBSTITUTE_PRIVATE_IPV4] = "COREOS_PRIVATE_IPV4",
-        [SUBSTITUTE_PUBLIC_IPV6] = "COREOS_PUBLIC_IPV6",
-        [SUBSTITUTE_PRIVATE_IPV6] = "COREOS_PRIVATE_IPV6",
+        [SUBSTITUTE_PUBLIC_IPV4] = COREOS_ENV_PUBLIC_IPV4,
+        [SUBSTITUTE_PRIVATE_IPV4] = COREOS_ENV_PRIVATE_IPV4,
+        [SUBSTITUTE_PUBLIC_IPV6] = COREOS_ENV_PUBLIC_IPV6,
+        [SUBSTITUTE_PRIVATE_IPV6] = COREOS_ENV_PRIVATE_IPV6,
 };
 
 const char *substitute_token_env(SubstituteToken t) {
