@@ -282,6 +282,9 @@ static int run_tool(const char *name, char **args, const char *input, uint64_t d
         int r;
 
         *ret = (ToolResult) { .status = -1 };
+        if (deadline_usec > 0 && now_monotonic_usec() >= deadline_usec)
+                return strprintf_set(&ret->message, "%s not run: the run's deadline has passed", name) < 0
+                        ? -ENOMEM : -ETIME;
         r = find_tool(name, &path);
         if (r == -ENOENT)
                 return strprintf_set(&ret->message, "%s is not installed", name) < 0 ? -ENOMEM : -ENOENT;

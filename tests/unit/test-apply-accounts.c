@@ -244,6 +244,14 @@ static void test_deadline_kills_group(void **state) {
         /* nothing of its process group is left */
         /* ("roo[t]": not this shell's own command line) */
         sh("! pgrep -f 'useradd --roo[t] %s'", root_dir);
+        /* past the deadline nothing is started at all */
+        free(err);
+        err = NULL;
+        sh("rm '%s/etc/nsswitch.conf'", root_dir);
+        assert_int_equal(apply_user(&u, now_monotonic_usec() - 1, &err), -ETIME);
+        assert_non_null(strstr(err, "useradd not run: the run's deadline has passed"));
+        sh("! grep -q '^admin:' '%s/etc/passwd'", root_dir);
+        sh("mkfifo '%s/etc/nsswitch.conf'", root_dir);
         /* and the next run, without the obstacle, creates the user */
         sh("rm '%s/etc/nsswitch.conf'", root_dir);
         free(err);
