@@ -108,6 +108,15 @@ static bool check_fails(const FieldCheck *c, const char *value) {
         return c && !field_check_passes(c, value) && !field_check_legacy(c, value);
 }
 
+/* A byte no environment variable written to a unit or an env file can hold:
+ * a control character other than tab, or NUL (!!binary can carry one). */
+static bool has_env_unsafe_byte(const char *s, size_t len) {
+        for (size_t i = 0; i < len; i++)
+                if (((unsigned char) s[i] < 0x20 && s[i] != '\t') || s[i] == 0x7f)
+                        return true;
+        return false;
+}
+
 static int decode_struct(Decoder *d, const Node *map, const SchemaStruct *s, void *base);
 
 static int decode_list(Decoder *d, const Node *seq, const SchemaField *f, void *base) {
@@ -274,6 +283,14 @@ static int decode_field(Decoder *d, const Node *key, const Node *val, const Sche
                 v->set = false;
                 return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
                                     "invalid \"%s\": contains a NUL byte", f->key);
+        }
+        if (f->env && f->type == FIELD_STRING && has_env_unsafe_byte(v->str, v->len)) {
+                /* an Environment= line or an env file cannot carry it: the
+                 * section goes whole (its unit is not started half-configured) */
+                v->set = false;
+                return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
+                                    "invalid \"%s\": contains a control character, which its %s variable cannot carry",
+                                    f->key, f->env);
         }
         if (f->check && v->len > 0 && check_fails(f->check, v->str)) {
                 /* what would be injected goes, beside the mark */

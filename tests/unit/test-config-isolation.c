@@ -96,6 +96,24 @@ static void test_sections(void **state) {
         cloud_config_done(&c);
 }
 
+/* A value bound for an environment variable cannot hold a control
+ * character: before this was a validator error, the planner refused the
+ * drop-in alone and etcd2 was started without its configuration. */
+static void test_env_values(void **state) {
+        CloudConfig c = {};
+        parse(&c, H "coreos:\n  etcd2:\n    name: \"a\\nb\"\n    discovery: https://discovery.etcd.io/x\n"
+                    "  update:\n    group: \"s\\rt\"\n    server: https://u.example\n", 2);
+        const char *m = "invalid \"name\": contains a control character, which its ETCD_NAME variable cannot carry";
+        assert_marked(c.cc.coreos.etcd2.name, m, 4, 11);
+        assert_marked(c.cc.coreos.etcd2.self, m, 4, 11);
+        assert_false(c.cc.coreos.etcd2.name.set);
+        assert_marked(c.cc.coreos.update.group,
+                      "invalid \"group\": contains a control character, which its GROUP variable cannot carry", 7, 12);
+        assert_null(c.cc.coreos.update.self.error);
+        assert_null(c.cc.coreos.update.server.error);
+        cloud_config_done(&c);
+}
+
 static void test_keys_standing_alone(void **state) {
         CloudConfig c = {};
         parse(&c, H "hostname: 'a b'\nmanage_etc_hosts: remote\ncoreos:\n  update:\n    reboot-strategy: never\n"
@@ -128,6 +146,7 @@ int main(void) {
                 cmocka_unit_test(test_users_entry),
                 cmocka_unit_test(test_unit_and_dropin),
                 cmocka_unit_test(test_sections),
+                cmocka_unit_test(test_env_values),
                 cmocka_unit_test(test_keys_standing_alone),
                 cmocka_unit_test(test_warnings_mark_nothing),
         };
