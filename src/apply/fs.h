@@ -13,11 +13,11 @@
  * root — so neither ".." nor an absolute symlink planted under the root
  * leads out of it.
  *
- * Symlinks are followed only where root (or the owner of the root
- * directory, or whoever runs nodeinit) placed them: a symlink inside a
- * directory owned by another user (~bob/.ssh -> /etc/...) is refused with
- * -ELOOP, so a local user cannot choose where root writes or what it
- * reads. */
+ * A symlink is followed only inside a directory owned by root, by whoever
+ * runs nodeinit, or by the owner of the root directory: one inside another
+ * user's directory (~bob/.ssh -> /etc/...) is refused with -ELOOP, so a
+ * local user cannot choose where root writes or what it reads. Paths
+ * without symlinks take openat2(RESOLVE_NO_SYMLINKS) alone. */
 typedef struct FsDirCache FsDirCache;
 
 typedef struct FsRoot {
