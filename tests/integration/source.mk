@@ -2,9 +2,11 @@
 # in-process HTTP doubles, loopback only.
 TESTS += \
 	tests/integration/test-source-ec2.py \
-	tests/integration/test-source-other.py
+	tests/integration/test-source-other.py \
+	tests/integration/test-source-vmware.py
 EXTRA_DIST += \
 	tests/integration/test-source-ec2.py \
 	tests/integration/test-source-other.py \
+	tests/integration/test-source-vmware.py \
 	tests/imds/imds-sim.py \
 	tests/imds/imdstest.py
