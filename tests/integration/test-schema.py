@@ -96,6 +96,14 @@ if BUILD and os.path.exists(installed):
     with open(installed) as f:
         check("the file make installs is what `nodeinit schema` prints", f.read() == p.stdout)
 validator = jsonschema.Draft202012Validator(schema)
+coreos = schema["$defs"]["coreos"]["properties"]
+check("deprecated sections say so", coreos["etcd2"].get("deprecated") is True and
+      "no longer shipped" in coreos["etcd2"]["description"], coreos["etcd2"])
+check("'-' spelling of a key refers to the '_' one",
+      schema["properties"].get("write-files") == {"$ref": "#/properties/write_files"})
+check("unknown keys rejected, as nodeinit validate warns about them",
+      schema.get("additionalProperties") is False and
+      all(d.get("additionalProperties") is False for d in schema["$defs"].values()))
 
 
 def schema_errors(doc):
