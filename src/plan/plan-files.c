@@ -8,6 +8,56 @@
  * config: /etc/hostname, oem-release, update.conf, /etc/hosts, flannel's
  * options.env. */
 
+/* Letters, digits and inner hyphens: a label hostnamed takes as it is. */
+static bool hostname_is_ldh(const char *s) {
+        size_t n = strlen(s);
+        return n > 0 && s[0] != '-' && s[n - 1] != '-' &&
+               strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") == n;
+}
+
+/* systemd's hostname_cleanup() for one label: other characters dropped,
+ * no hyphen first or last. */
+static void hostname_cleanup_ldh(char *s) {
+        static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        char *d = s;
+        for (const char *p = s; *p; p++)
+                if (*p == '-' ? d > s : strchr(alnum, *p) != NULL)
+                        *d++ = *p;
+        while (d > s && d[-1] == '-')
+                d--;
+        *d = 0;
+}
+
+/* PRETTY_HOSTNAME in /etc/machine-info as hostnamed writes it: the line
+ * replaced, other lines kept. name holds only [A-Za-z0-9_-] here, so it
+ * needs no quoting. */
+static int plan_pretty_hostname(Planner *P, const char *name, const char *origin) {
+        _cleanup_(plan_node_done) PlanNode old = {};
+        _cleanup_(buf_done) Buf b = {};
+        int r;
+
+        r = planner_stat(P, "/etc/machine-info", true, &old);
+        if (r < 0)
+                return planner_issue(P, false, origin, "cannot read /etc/machine-info: %s; pretty hostname not set",
+                                     strerror(-r));
+        for (const char *l = old.kind == PLAN_NODE_REGULAR && old.content ? old.content : ""; *l;) {
+                size_t n = strcspn(l, "\n");
+                if (!startswith(l, "PRETTY_HOSTNAME=") && (r = buf_append(&b, l, n)) >= 0)
+                        r = buf_putc(&b, '\n');
+                if (r < 0)
+                        return r;
+                l += n + (l[n] == '\n');
+        }
+        r = buf_printf(&b, "PRETTY_HOSTNAME=%s\n", name);
+        if (r < 0)
+                return r;
+        size_t size;
+        char *content = buf_steal(&b, &size);
+        if (!content)
+                return -ENOMEM;
+        return planner_add_write(P, "/etc/machine-info", content, size, 0644, NULL, origin, false);
+}
+
 int plan_hostname(Planner *P) {
         const char *h = NULL, *origin = "hostname";
         int r;
@@ -46,6 +96,18 @@ int plan_hostname(Planner *P) {
                                   "user-data hostname \"%s\" overrides the metadata hostname", name);
                 if (r < 0)
                         return r;
+        }
+
+        /* coreos-cloudinit ran `hostnamectl set-hostname NAME`: a name that is
+         * not a valid host name (coreos_001) becomes the pretty name in
+         * /etc/machine-info, and its cleaned form (coreos001) the static one */
+        if (!hostname_is_ldh(name)) {
+                r = plan_pretty_hostname(P, name, origin);
+                if (r < 0)
+                        return r;
+                hostname_cleanup_ldh(name);
+                if (isempty(name))
+                        return planner_issue(P, false, origin, "not a host name; the hostname is left as it is");
         }
 
         _cleanup_free_ char *content = NULL;

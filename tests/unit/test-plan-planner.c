@@ -276,6 +276,26 @@ static void test_discovery_etcd04(void **state) {
         run_done(&run);
 }
 
+/* hostnamectl set-hostname, as coreos-cloudinit ran it: a name that is not
+ * a valid host name is the pretty name, its cleaned form the static one
+ * (tests/corpus/wallin holds what coreos-cloudinit wrote). */
+static void test_hostname_pretty(void **state) {
+        Fake fake = {};
+        fake_add(&fake, "/etc/machine-info", PLAN_NODE_REGULAR, "CHASSIS=vm\nPRETTY_HOSTNAME=old\n", 0644);
+        Run run;
+        run_plan(&run, "#cloud-config\nhostname: coreos_001\n", &fake, NULL, NULL, NULL);
+        assert_string_equal(run.plan.hostname, "coreos001");
+        assert_string_equal(file(&run.plan, "/etc/hostname")->content, "coreos001\n");
+        assert_string_equal(file(&run.plan, "/etc/machine-info")->content, "CHASSIS=vm\nPRETTY_HOSTNAME=coreos_001\n");
+        run_done(&run);
+
+        Fake none = {};
+        run_plan(&run, "#cloud-config\nhostname: node-1\n", &none, NULL, NULL, NULL);
+        assert_string_equal(run.plan.hostname, "node-1");
+        assert_null(plan_find_file(&run.plan, "/etc/machine-info"));
+        run_done(&run);
+}
+
 static void test_unchanged(void **state) {
         Fake fake = {};
         fake_add(&fake, "/etc/hostname", PLAN_NODE_REGULAR, "ip-10-0-0-5\n", 0644);
@@ -823,6 +843,7 @@ int main(void) {
                 cmocka_unit_test(test_metadata_keys),
                 cmocka_unit_test(test_discovery_etcd2),
                 cmocka_unit_test(test_discovery_etcd04),
+                cmocka_unit_test(test_hostname_pretty),
                 cmocka_unit_test(test_path_normalize),
                 cmocka_unit_test(test_write_files_same_file),
                 cmocka_unit_test(test_isolation),
