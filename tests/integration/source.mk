@@ -3,10 +3,12 @@
 TESTS += \
 	tests/integration/test-source-ec2.py \
 	tests/integration/test-source-other.py \
-	tests/integration/test-source-vmware.py
+	tests/integration/test-source-vmware.py \
+	tests/integration/test-source-cloudsigma.py
 EXTRA_DIST += \
 	tests/integration/test-source-ec2.py \
 	tests/integration/test-source-other.py \
 	tests/integration/test-source-vmware.py \
+	tests/integration/test-source-cloudsigma.py \
 	tests/imds/imds-sim.py \
 	tests/imds/imdstest.py
