@@ -26,9 +26,13 @@ NODEINIT=${NODEINIT:-$top_builddir/nodeinit}
 
 PORT=$((24800 + ($$ % 100) * 2))  # discovery etcd: client $PORT, peer $PORT+1
 S=$(nit_scratch_new) || exit 99
+# a live run records its result in /run/nodeinit: nsrun hides the host's
+# behind a tmpfs, on a mount point made here only if the host had none
+[[ -d /run/nodeinit ]] && made_run_dir= || made_run_dir=1
 cleanup() {
         usermgr_stop "$S/um"
         etcd_disc_stop "$S/disc"
+        [[ -n $made_run_dir ]] && rmdir /run/nodeinit 2>/dev/null
         rm -rf "$S"
 }
 trap cleanup EXIT
@@ -44,13 +48,14 @@ json_get() { "$(nit_python)" -c "import json,sys; d=json.load(sys.stdin); print(
 
 # apply ARGS... : nodeinit apply as the user manager's boot hook would run
 # it, output in $S/out, exit status in $RC. Always in a private mount
-# namespace whose /run/systemd and /etc/systemd/system are empty tmpfs
+# namespace whose /run/systemd, /run/nodeinit and /etc/systemd/system are empty tmpfs
 # (--systemd=none writes system drop-ins), and a live run (no --dry-run,
 # no --root) only after its dry run showed files under $S or those
 # directories alone, no hostname and no user.
 nsrun() {
         unshare -m --propagation private -- sh -c \
-                'mount -t tmpfs tmpfs /run/systemd && mount -t tmpfs tmpfs /etc/systemd/system && exec "$@"' \
+                'mkdir -p /run/nodeinit && mount -t tmpfs tmpfs /run/nodeinit && mount -t tmpfs tmpfs /run/systemd &&
+                 mount -t tmpfs tmpfs /etc/systemd/system && exec "$@"' \
                 sh "$@"
 }
 apply_raw() {
