@@ -128,51 +128,57 @@ int accounts_resolve_owner(void *userdata, const char *owner, uid_t *ret_uid, gi
 
 int accounts_useradd_argv(const PlanUser *u, const char *root, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
-        int r = 0;
+        _cleanup_free_ char *groups = NULL;
+        const char *a[32]; /* at most 19 below */
+        size_t n = 0;
 
-#define ADD(s) do { if (r >= 0) r = strv_extend(&l, (s)); } while (0)
+        if (strv_length(u->groups) > 0) {
+                groups = strv_join(u->groups, ",");
+                if (!groups)
+                        return -ENOMEM;
+        }
+
+        /* coreos-cloudinit's options, in its order */
         if (root) {
-                ADD("--root");
-                ADD(root);
+                a[n++] = "--root";
+                a[n++] = root;
         }
         /* the hash goes through chpasswd's stdin, not through argv where
          * every local user could read it in /proc */
-        ADD("--password");
-        ADD("*");
+        a[n++] = "--password";
+        a[n++] = "*";
         if (u->gecos) {
-                ADD("--comment");
-                ADD(u->gecos);
+                a[n++] = "--comment";
+                a[n++] = u->gecos;
         }
         if (u->homedir) {
-                ADD("--home-dir");
-                ADD(u->homedir);
+                a[n++] = "--home-dir";
+                a[n++] = u->homedir;
         }
-        ADD(u->no_create_home ? "--no-create-home" : "--create-home");
+        a[n++] = u->no_create_home ? "--no-create-home" : "--create-home";
         if (u->primary_group) {
-                ADD("--gid");
-                ADD(u->primary_group);
+                a[n++] = "--gid";
+                a[n++] = u->primary_group;
         }
-        if (strv_length(u->groups) > 0) {
-                _cleanup_free_ char *g = strv_join(u->groups, ",");
-                if (!g)
-                        return -ENOMEM;
-                ADD("--groups");
-                ADD(g);
+        if (groups) {
+                a[n++] = "--groups";
+                a[n++] = groups;
         }
         if (u->no_user_group)
-                ADD("--no-user-group");
+                a[n++] = "--no-user-group";
         if (u->system)
-                ADD("--system");
+                a[n++] = "--system";
         if (u->no_log_init)
-                ADD("--no-log-init");
+                a[n++] = "--no-log-init";
         if (u->shell) {
-                ADD("--shell");
-                ADD(u->shell);
+                a[n++] = "--shell";
+                a[n++] = u->shell;
         }
-        ADD(u->name);
-#undef ADD
-        if (r < 0)
-                return r;
+        a[n++] = u->name;
+
+        for (size_t i = 0; i < n; i++)
+                if (strv_extend(&l, a[i]) < 0)
+                        return -ENOMEM;
         *ret = TAKE_PTR(l);
         return 0;
 }
