@@ -25,3 +25,4 @@ include tests/cluster/local.mk
 include tests/fuzz/local.mk
 include tests/bench/local.mk
 include tests/integration/systemd.mk
+include tests/integration/netconf.mk

@@ -48,6 +48,11 @@ int source_args_handle(SourceArgs *a, int c, const char *name, const char *arg) 
                         return log_error_errno(-EINVAL, "--imds=%s: expected v1 or v2", arg);
                 a->options.imds_v1_only = streq(arg, "v1");
                 return 0;
+        case ARG_SOURCE_IMDS_ENDPOINT:
+                a->options.imds_endpoint = source_imds_endpoint_from_string(arg);
+                if (a->options.imds_endpoint < 0)
+                        return log_error_errno(-EINVAL, "--imds-endpoint=%s: expected ipv4, ipv6 or auto", arg);
+                return 0;
         case ARG_SOURCE_FLAG:
                 r = source_spec_from_flag(name, arg, &s);
                 if (r == -ENOENT)

@@ -17,6 +17,7 @@ enum {
         ARG_SOURCE_CLOUDSIGMA_DEVICE,
         ARG_SOURCE_DMI_DIR,
         ARG_SOURCE_IMDS,
+        ARG_SOURCE_IMDS_ENDPOINT,
 };
 
 #define SOURCE_ARGS_OPTIONS                                                                     \
@@ -24,6 +25,7 @@ enum {
         { "timeout",                    required_argument, NULL, ARG_SOURCE_TIMEOUT },          \
         { "request-timeout",            required_argument, NULL, ARG_SOURCE_REQUEST_TIMEOUT },  \
         { "imds",                       required_argument, NULL, ARG_SOURCE_IMDS },             \
+        { "imds-endpoint",              required_argument, NULL, ARG_SOURCE_IMDS_ENDPOINT },    \
         { "cloudsigma-device",          required_argument, NULL, ARG_SOURCE_CLOUDSIGMA_DEVICE },\
         { "dmi-dir",                    required_argument, NULL, ARG_SOURCE_DMI_DIR },          \
         { "from-ec2-metadata",          required_argument, NULL, ARG_SOURCE_FLAG },             \
@@ -53,12 +55,14 @@ enum {
         "  --timeout=SEC           give up waiting for a datasource after SEC (default 300)\n"  \
         "  --request-timeout=SEC   one HTTP request (default 10)\n"                             \
         "  --imds=v1|v2            EC2: v2 with a token (default, falls back to v1 on 404/405)\n"\
+        "  --imds-endpoint=ipv4|ipv6|auto  EC2 without a URL: 169.254.169.254, [fd00:ec2::254],\n"\
+        "                          or both at once, the first to answer (default auto)\n"  \
         "  --cloudsigma-device=DEV CloudSigma's server context line (default /dev/ttyS1)\n"     \
         "  --dmi-dir=DIR           where VMware and CloudSigma are recognised (sys_vendor,\n"   \
         "                          product_name; default /sys/class/dmi/id; for tests)\n"
 
 static inline bool source_args_is_option(int c) {
-        return c >= ARG_SOURCE_FLAG && c <= ARG_SOURCE_IMDS;
+        return c >= ARG_SOURCE_FLAG && c <= ARG_SOURCE_IMDS_ENDPOINT;
 }
 
 typedef struct SourceArgs {

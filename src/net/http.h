@@ -50,6 +50,12 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(HttpClient *, http_client_free);
  * -EPROTO (TLS), -EINVAL (bad URL), -ENOSYS (libcurl not loadable). The
  * libcurl text for the last error is in http_client_last_error(). */
 int http_request(HttpClient *c, const HttpRequest *req, HttpResponse *ret);
+/* The n requests (at most 4) sent at once; the first HTTP answer (any
+ * status) is returned with *ret_index saying whose, and the others are
+ * dropped. A transport failure of one waits for the rest; when every one
+ * failed, the last failure, as http_request() returns it. Later requests
+ * reuse the winner's connection. */
+int http_request_first(HttpClient *c, const HttpRequest *reqs, size_t n, HttpResponse *ret, size_t *ret_index);
 const char *http_client_last_error(const HttpClient *c);
 unsigned http_client_requests(const HttpClient *c);
 unsigned http_client_connections(const HttpClient *c);

@@ -10,9 +10,22 @@
 #define EC2_TOKEN_TTL_HEADER "X-aws-ec2-metadata-token-ttl-seconds: 21600"
 #define EC2_TOKEN_MAX 4096
 
+static const char *const source_imds_endpoint_table[_SOURCE_IMDS_ENDPOINT_MAX] = {
+        [SOURCE_IMDS_ENDPOINT_AUTO] = "auto",
+        [SOURCE_IMDS_ENDPOINT_IPV4] = "ipv4",
+        [SOURCE_IMDS_ENDPOINT_IPV6] = "ipv6",
+};
+
+DEFINE_STRING_TABLE_LOOKUP(source_imds_endpoint, SourceImdsEndpoint, _SOURCE_IMDS_ENDPOINT_MAX);
+
 typedef struct Ec2 {
         SourceContext *c;
         const char *base;
+        /* Without a URL from the user: the addresses the first request goes
+         * to at once (IPv6-only subnets reach IMDS only at [fd00:ec2::254]);
+         * base becomes the one that answered. */
+        const char *candidates[2];
+        size_t n_candidates;
         char *token;            /* NULL with IMDSv1 */
         bool v1;
 } Ec2;
@@ -30,20 +43,84 @@ static char *ec2_url(const Ec2 *e, const char *path) {
         return u;
 }
 
+/* The first contact with two candidate addresses: one attempt to each at
+ * once, the first HTTP answer wins and sets e->base; the other request is
+ * dropped. Both failing transiently is "not up yet" (-EAGAIN). */
+static int ec2_race(Ec2 *e, const char *method, const char *path, char * const *headers, size_t max,
+                    HttpResponse *ret) {
+        _cleanup_(http_response_done) HttpResponse resp = {};
+        _cleanup_free_ char *u0 = NULL, *u1 = NULL, *cond = NULL;
+        SourceContext *c = e->c;
+        HttpClient *h = NULL;
+        size_t winner = 0;
+        int r;
+
+        if (asprintf(&u0, "%slatest/%s", e->candidates[0], path) < 0 ||
+            asprintf(&u1, "%slatest/%s", e->candidates[1], path) < 0)
+                return -ENOMEM;
+        r = source_context_http(c, &h);
+        if (r < 0)
+                return r;
+
+        uint64_t t = source_request_timeout(c);
+        if (t == 0)
+                return source_fail(c, -ETIMEDOUT, "%s%s, no answer in time", strempty(c->last_wait),
+                                   c->last_wait ? "" : "instance metadata service");
+        HttpRequest reqs[2] = {
+                { .method = method, .url = u0, .headers = headers, .timeout_usec = t, .max_body = max },
+                { .method = method, .url = u1, .headers = headers, .timeout_usec = t, .max_body = max },
+        };
+        if (streq(method, "PUT"))
+                c->puts++; /* the second; the caller counts one */
+
+        r = http_request_first(h, reqs, 2, &resp, &winner);
+        if (r < 0 && !http_error_is_transient(r))
+                return source_fail(c, r, "%s and %s: %s", u0, u1, source_http_error(c, r));
+        if (r < 0 || http_status_class(resp.status) == HTTP_CLASS_5XX) {
+                if (r < 0 ? asprintf(&cond, "%s and %s: %s", u0, u1, strerror(-r)) < 0
+                          : asprintf(&cond, "%s: HTTP %ld", winner == 0 ? u0 : u1, resp.status) < 0)
+                        return -ENOMEM;
+                log_debug("%s", cond);
+                free(c->last_wait);
+                c->last_wait = strdup(cond);
+                free(c->error);
+                c->error = TAKE_PTR(cond);
+                return -EAGAIN;
+        }
+        if (http_status_class(resp.status) != HTTP_CLASS_2XX && http_status_class(resp.status) != HTTP_CLASS_4XX)
+                return source_fail(c, -EPROTO, "%s: unexpected HTTP %ld", winner == 0 ? u0 : u1, resp.status);
+
+        e->base = e->candidates[winner];
+        e->n_candidates = 0;
+        log_info("Instance metadata service answered at %s", e->base);
+        *ret = resp;
+        resp = (HttpResponse) {};
+        return 0;
+}
+
 /* probe=true: first contact; a transient failure means "not up yet" (-EAGAIN). */
 static int ec2_get_token(Ec2 *e, bool probe) {
         _cleanup_(http_response_done) HttpResponse resp = {};
-        _cleanup_free_ char *url = ec2_url(e, "api/token");
+        _cleanup_free_ char *url = NULL;
         char *headers[] = { (char *) EC2_TOKEN_TTL_HEADER, NULL };
         int r;
 
-        if (!url)
-                return -ENOMEM;
-
         e->c->puts++;
-        r = source_http_request(e->c, "PUT", url, headers, EC2_TOKEN_MAX, !probe, false, &resp);
+        if (probe && e->n_candidates > 1)
+                r = ec2_race(e, "PUT", "api/token", headers, EC2_TOKEN_MAX, &resp);
+        else {
+                url = ec2_url(e, "api/token");
+                if (!url)
+                        return -ENOMEM;
+                r = source_http_request(e->c, "PUT", url, headers, EC2_TOKEN_MAX, !probe, false, &resp);
+        }
         if (r < 0)
                 return r;
+        if (!url) {
+                url = ec2_url(e, "api/token");
+                if (!url)
+                        return -ENOMEM;
+        }
 
         switch (resp.status) {
         case 200: {
@@ -71,24 +148,33 @@ static int ec2_get_token(Ec2 *e, bool probe) {
 
 /* GETs latest/<path>. *ret is NULL when the attribute is absent (404). */
 static int ec2_get(Ec2 *e, const char *path, size_t max, bool probe, char **ret, size_t *ret_size) {
-        _cleanup_free_ char *url = ec2_url(e, path);
         bool refreshed = false;
         int r;
-
-        if (!url)
-                return -ENOMEM;
 
         for (;;) {
                 _cleanup_(http_response_done) HttpResponse resp = {};
                 _cleanup_free_ char *hdr = NULL;
+                _cleanup_free_ char *url = NULL;
 
                 if (e->token && asprintf(&hdr, "X-aws-ec2-metadata-token: %s", e->token) < 0)
                         return -ENOMEM;
                 char *headers[] = { hdr, NULL };
 
-                r = source_http_get(e->c, url, headers, max, !probe, false, &resp);
+                if (probe && e->n_candidates > 1)
+                        r = ec2_race(e, "GET", path, headers, max, &resp);
+                else {
+                        url = ec2_url(e, path);
+                        if (!url)
+                                return -ENOMEM;
+                        r = source_http_get(e->c, url, headers, max, !probe, false, &resp);
+                }
                 if (r < 0)
                         return r;
+                if (!url) { /* after a race: the address that answered */
+                        url = ec2_url(e, path);
+                        if (!url)
+                                return -ENOMEM;
+                }
 
                 switch (resp.status) {
                 case 200:
@@ -274,6 +360,15 @@ int source_ec2_fetch(SourceContext *c, const char *base, SourceResult *ret) {
         size_t ud_size = 0;
         int r;
 
+        /* No URL from the user: --imds-endpoint's address, or both. */
+        if (c->implicit) {
+                if (c->imds_endpoint != SOURCE_IMDS_ENDPOINT_IPV6)
+                        e.candidates[e.n_candidates++] = SOURCE_EC2_DEFAULT_URL;
+                if (c->imds_endpoint != SOURCE_IMDS_ENDPOINT_IPV4)
+                        e.candidates[e.n_candidates++] = SOURCE_EC2_IPV6_URL;
+                e.base = e.candidates[0];
+        }
+
         /* First contact is the availability probe: the token PUT, or with
          * IMDSv1 the user-data GET. */
         if (!e.v1) {
@@ -311,6 +406,11 @@ int source_ec2_fetch(SourceContext *c, const char *base, SourceResult *ret) {
         if (r < 0)
                 return r;
 
+        if (c->implicit) {
+                ret->where = strdup(e.base);
+                if (!ret->where)
+                        return -ENOMEM;
+        }
         source_result_take(ret, &m, &ud, ud_size);
         return 0;
 }

@@ -10,6 +10,8 @@
 typedef struct SourceContext {
         uint64_t request_timeout_usec;
         bool imds_v1_only;
+        SourceImdsEndpoint imds_endpoint;
+        bool implicit;          /* the source being asked has its default arg */
         const char *cloudsigma_device;
         const char *dmi_dir;
         Retry retry;

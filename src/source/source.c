@@ -137,7 +137,10 @@ int source_spec_parse(const char *word, SourceSpec *ret) {
                 return -EINVAL;
 
         const char *arg = colon ? colon + 1 : default_arg(kind);
-        return spec_make(kind, arg, ret);
+        int r = spec_make(kind, arg, ret);
+        if (r >= 0)
+                ret->implicit = !colon;
+        return r;
 }
 
 static int parse_bool_flag(const char *value) {
@@ -187,7 +190,10 @@ int source_spec_from_flag(const char *flag, const char *value, SourceSpec *ret) 
                         return spec_make(SOURCE_CLOUDSIGMA, NULL, ret);
                 if (streq(flag, "from-vmware-guestinfo"))
                         return spec_make(SOURCE_VMWARE_GUESTINFO, NULL, ret);
-                return spec_make(SOURCE_EC2, SOURCE_EC2_DEFAULT_URL, ret);
+                b = spec_make(SOURCE_EC2, SOURCE_EC2_DEFAULT_URL, ret);
+                if (b >= 0)
+                        ret->implicit = true;
+                return b;
         }
 
         return -EINVAL;
@@ -235,6 +241,7 @@ int source_oem_preset(const char *oem, SourceSpec **ret, size_t *ret_n) {
                                 source_spec_array_free(s, j);
                                 return r;
                         }
+                        s[j].implicit = true;
                 }
                 *ret = s;
                 *ret_n = oem_presets[i].n;
@@ -419,6 +426,7 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                 .request_timeout_usec = o && o->request_timeout_usec ? o->request_timeout_usec
                                                                      : SOURCE_REQUEST_TIMEOUT_DEFAULT_USEC,
                 .imds_v1_only = o && o->imds_v1_only,
+                .imds_endpoint = o ? o->imds_endpoint : SOURCE_IMDS_ENDPOINT_AUTO,
                 .cloudsigma_device = o && o->cloudsigma_device ? o->cloudsigma_device
                                                                : SOURCE_CLOUDSIGMA_DEFAULT_DEVICE,
                 .dmi_dir = o && o->dmi_dir ? o->dmi_dir : SOURCE_DMI_DEFAULT_DIR,
@@ -458,6 +466,7 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                         c.error = mfree(c.error);
                         free(c.last_wait);
                         c.last_wait = TAKE_PTR(last_waits.v[i]);
+                        c.implicit = specs[i].implicit;
                         r = fetch_table[specs[i].kind](&c, specs[i].arg, &res);
                         last_waits.v[i] = TAKE_PTR(c.last_wait);
                         if (r >= 0) {
@@ -465,9 +474,12 @@ int source_fetch(const SourceSpec *specs, size_t n, const SourceOptions *o, Sour
                                 /* URLs without credentials: where is printed. */
                                 const char *where = specs[i].arg ?:
                                         specs[i].kind == SOURCE_CLOUDSIGMA ? c.cloudsigma_device : NULL;
-                                res.where = !where ? NULL :
-                                        specs[i].kind == SOURCE_URL || kind_is_base_url(specs[i].kind) ?
-                                        http_url_redact(where) : strdup(where);
+                                /* a source that chose its address (EC2's) says which */
+                                if (res.where)
+                                        where = NULL;
+                                else if (where)
+                                        res.where = specs[i].kind == SOURCE_URL || kind_is_base_url(specs[i].kind) ?
+                                                    http_url_redact(where) : strdup(where);
                                 if (where && !res.where)
                                         return -ENOMEM;
                                 counters_fill(&c, &res.counters);

@@ -51,8 +51,26 @@ typedef enum SourceNetconf {
 const char *source_netconf_to_string(SourceNetconf n) _const_;
 SourceNetconf source_netconf_from_string(const char *s) _pure_;
 
+/* Where the EC2 source looks for IMDS when no URL was given:
+ * 169.254.169.254, [fd00:ec2::254], or both at once (the first to answer
+ * is used). */
+typedef enum SourceImdsEndpoint {
+        SOURCE_IMDS_ENDPOINT_AUTO,
+        SOURCE_IMDS_ENDPOINT_IPV4,
+        SOURCE_IMDS_ENDPOINT_IPV6,
+        _SOURCE_IMDS_ENDPOINT_MAX,
+        _SOURCE_IMDS_ENDPOINT_INVALID = -EINVAL,
+} SourceImdsEndpoint;
+
+const char *source_imds_endpoint_to_string(SourceImdsEndpoint e) _const_;
+SourceImdsEndpoint source_imds_endpoint_from_string(const char *s) _pure_;
+
+#define SOURCE_EC2_IPV6_URL "http://[fd00:ec2::254]/"
+
 typedef struct SourceSpec {
         SourceKind kind;
+        bool implicit;  /* arg is the kind's default, not one the user gave
+                         * (EC2: --imds-endpoint chooses the address) */
         char *arg;      /* base URL (with trailing '/'), URL, file or directory; NULL for cmdline
                          * and vmware-guestinfo; the serial device for cloudsigma (NULL: the
                          * options' or the default) */
@@ -88,6 +106,7 @@ typedef struct SourceOptions {
          * NULL: SOURCE_DMI_DEFAULT_DIR. Tests point it at a directory of their own. */
         const char *dmi_dir;
         SourceNetconf convert_netconf;  /* recorded for the network conversion */
+        SourceImdsEndpoint imds_endpoint; /* EC2 without an explicit URL */
 } SourceOptions;
 
 #define SOURCE_TIMEOUT_DEFAULT_USEC (300ULL * 1000000ULL)

@@ -324,15 +324,26 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     allow_reuse_address = True
     parent = None
 
+    def handle_error(self, request, client_address):
+        # A client that drops its request unanswered (the loser of nodeinit's
+        # race between IMDS addresses) is no error of ours.
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
     def service_actions(self):
         # --die-with-parent: a test killed hard must not leave us behind.
         if self.parent is not None and os.getppid() != self.parent:
             os._exit(0)
 
 
+class Server6(Server):
+    address_family = socket.AF_INET6
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--bind", default="127.0.0.1")
+    ap.add_argument("--bind", default="127.0.0.1", help="an IPv4 or IPv6 address")
     ap.add_argument("--port", type=int, default=0, help="0 = any free port (see --port-file)")
     ap.add_argument("--port-file", help="write the bound port here (atomically) once bound")
     ap.add_argument("--nodes", help="JSON {source-address|'default': node}")
@@ -361,7 +372,9 @@ def main():
     else:
         nodes = {"default": DEFAULT_NODE}
 
-    server = Server((args.bind, args.port), Handler, bind_and_activate=False)
+    # An IPv6 --bind ("fd00:ec2::254", EC2's IPv6 address) needs an IPv6 socket.
+    cls = Server6 if ":" in args.bind else Server
+    server = cls((args.bind, args.port), Handler, bind_and_activate=False)
     server.state = State(args, nodes)
     if args.die_with_parent:
         server.parent = os.getppid()

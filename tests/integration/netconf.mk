@@ -1,0 +1,4 @@
+# tests/integration fragment: network configuration (-convert-netconf) and
+# EC2's metadata over IPv6, in network namespaces and nspawn nodes of their own.
+TESTS += tests/integration/test-source-ec2-ipv6.py
+EXTRA_DIST += tests/integration/test-source-ec2-ipv6.py
