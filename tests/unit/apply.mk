@@ -18,7 +18,7 @@ tests_unit_test_apply_fs_SOURCES = tests/unit/test-apply-fs.c
 tests_unit_test_apply_fs_CFLAGS = $(UNIT_CFLAGS_COMMON)
 # every allocation of libapply and libbasic can be made to fail
 tests_unit_test_apply_fs_LDFLAGS = -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
-tests_unit_test_apply_fs_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a $(UNIT_LDADD_COMMON) -lpthread
+tests_unit_test_apply_fs_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a $(UNIT_LDADD_COMMON) -lpthread -ldl
 tests_unit_test_apply_accounts_SOURCES = tests/unit/test-apply-accounts.c
 tests_unit_test_apply_accounts_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_apply_accounts_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a $(UNIT_LDADD_COMMON)

@@ -16,6 +16,7 @@
 
 #include "apply/accounts.h"
 #include "apply/fs.h"
+#include "apply/systemd.h"
 #include "basic/strv.h"
 
 /* ---- allocation failure injection ----------------------------------------
@@ -326,6 +327,53 @@ static void test_plain_home(void **state) {
                 assert_int_equal(res[i].outcome, FS_UNCHANGED);
 }
 
+/* The unit steps and a script under the same injection: results recorded
+ * so far are handed back (and freed by the caller: LeakSanitizer checks),
+ * and a script never leaves a temp behind. */
+static void test_enomem_units_and_script(void **state) {
+        PlanUnit units[] = {
+                { .name = (char *) "a.service", .enable = true, .command = UNIT_COMMAND_START, .changed = true },
+                { .name = (char *) "b.service", .mask = true, .changed = true, .command = _UNIT_COMMAND_INVALID },
+                { .name = (char *) "10-eth.network", .network = true, .changed = true,
+                  .command = _UNIT_COMMAND_INVALID },
+                { .name = (char *) "c.service", .command = UNIT_COMMAND_RESTART },
+        };
+        const char *text = "#!/bin/sh\necho hi\n";
+        PlanScript script = { .content = (char *) text, .size = strlen(text) };
+        bool injected = true;
+        unsigned long k;
+
+        make_root();
+        for (k = 1; injected; k++) {
+                UnitResult *res = NULL, sr = {};
+                size_t n = 0;
+                FsRoot r;
+                assert_int_equal(fs_root_open(root_dir, &r), 0);
+                sh("rm -rf '%s/var/lib/nodeinit'", root_dir);
+
+                alloc_calls = 0;
+                fail_at = k;
+                int q = systemd_apply_units(NULL, units, ELEMENTSOF(units), NULL, &res, &n);
+                int qs = systemd_run_script(NULL, &script, &r, "/var/lib/nodeinit", NULL, &sr);
+                injected = alloc_calls >= k;
+                fail_at = 0;
+
+                assert_true(q == 0 || q == -ENOMEM);
+                assert_true(n <= 5); /* enable, mask, networkd, two commands */
+                if (q == 0)
+                        assert_int_equal(n, 5);
+                unit_results_free(res, n);
+                assert_true(qs == 0 || qs == 1 || qs == -ENOMEM);
+                if (qs >= 0)
+                        unit_result_done(&sr);
+                if (count_temps() != 0)
+                        fail_msg("allocation %lu failing left a script temp file", k);
+                fs_root_done(&r);
+        }
+        assert_true(k > 5);
+        sh("test \"$(ls '%s/var/lib/nodeinit/scripts' | wc -l)\" = 1", root_dir);
+}
+
 int main(void) {
         if (geteuid() != 0) {
                 printf("SKIP: needs root (files owned by other users)\n");
@@ -333,6 +381,7 @@ int main(void) {
         }
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_enomem_leaves_no_temp),
+                cmocka_unit_test(test_enomem_units_and_script),
                 cmocka_unit_test(test_fd_limit),
                 cmocka_unit_test(test_symlinked_ssh_openat2),
                 cmocka_unit_test(test_symlinked_ssh_fallback),
