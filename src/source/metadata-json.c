@@ -3,16 +3,12 @@
 
 #include <json.h>
 
+#include "basic/json-util.h"
 #include "source/source-internal.h"
 
 /* Pure parsers of the JSON metadata documents (config drive, DigitalOcean,
  * Packet). Values are shape-checked like EC2's; a wrong shape is an error,
  * an absent field is just absent. */
-
-static void json_putp(json_object **j) {
-        if (*j)
-                json_object_put(*j);
-}
 
 static int json_parse_doc(const char *text, json_object **ret, char **reterr) {
         enum json_tokener_error jerr;
@@ -99,7 +95,7 @@ static int add_key_array(Metadata *m, json_object *keys, char **reterr) {
 }
 
 int configdrive_parse_meta_data(const char *json, Metadata *ret, char **ret_content_path, char **reterr) {
-        _cleanup_(json_putp) json_object *j = NULL;
+        _cleanup_(json_object_putp) json_object *j = NULL;
         _cleanup_(metadata_done) Metadata m = {};
         int r;
 
@@ -164,7 +160,7 @@ static int digitalocean_iface(json_object *ifaces, const char *which, char **v4,
 }
 
 int digitalocean_parse_metadata(const char *json, Metadata *ret, char **reterr) {
-        _cleanup_(json_putp) json_object *j = NULL;
+        _cleanup_(json_object_putp) json_object *j = NULL;
         _cleanup_(metadata_done) Metadata m = {};
         int r;
 
@@ -208,7 +204,7 @@ int digitalocean_parse_metadata(const char *json, Metadata *ret, char **reterr) 
 }
 
 int packet_parse_metadata(const char *json, Metadata *ret, char **reterr) {
-        _cleanup_(json_putp) json_object *j = NULL;
+        _cleanup_(json_object_putp) json_object *j = NULL;
         _cleanup_(metadata_done) Metadata m = {};
         int r;
 

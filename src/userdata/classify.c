@@ -4,6 +4,7 @@
 #include <json-c/json.h>
 
 #include "basic/compress.h"
+#include "basic/json-util.h"
 #include "userdata/mime.h"
 #include "userdata/userdata.h"
 
@@ -82,10 +83,6 @@ bool userdata_has_cloud_config_header(const char *data, size_t size) {
 static void json_tokener_freep(json_tokener **t) {
         if (*t)
                 json_tokener_free(*t);
-}
-
-static void json_object_putp(json_object **o) {
-        json_object_put(*o);
 }
 
 /* coreos-cloudinit unmarshals into struct { Version *int `ignitionVersion`;
