@@ -82,11 +82,10 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
         size_t ud_size = 0;
         int r;
 
-        json_object *root = json_tokener_parse_verbose(json, &jerr);
+        /* json-c owns everything below root. */
+        _cleanup_(json_object_putp) json_object *root = json_tokener_parse_verbose(json, &jerr);
         if (!root)
                 return fail_msg(reterr, -EBADMSG, "the server context is not JSON: %s", json_tokener_error_desc(jerr));
-        /* json-c owns everything below root. */
-        _cleanup_(json_object_putp) json_object *hold = root;
         if (!json_object_is_type(root, json_type_object))
                 return fail_msg(reterr, -EBADMSG, "the server context is not a JSON object");
 
