@@ -24,3 +24,4 @@ noinst_LIBRARIES += %reldir%/libbasic.a
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/site-config.c %reldir%/site-config.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/run-span.c %reldir%/run-span.h
 %canon_reldir%_libbasic_a_SOURCES += %reldir%/coreos-env.h
+%canon_reldir%_libbasic_a_SOURCES += %reldir%/content-encoding.c %reldir%/content-encoding.h

@@ -9,6 +9,5 @@
  * cloud_config_parse(); exposed for tests. */
 int cloud_config_check(CloudConfig *c, DiagList *diags);
 
-/* Decodes write_files content per its encoding ("" = raw). Shared with the
- * planner, which writes the decoded bytes. */
-int file_content_decode(const char *encoding, const char *content, size_t len, char **ret, size_t *ret_len);
+/* file_content_decode(): shared with the planner, which writes the decoded bytes. */
+#include "basic/content-encoding.h"
