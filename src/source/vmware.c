@@ -10,10 +10,10 @@
 #include <expat.h>
 
 #include "basic/buf.h"
+#include "basic/content-encoding.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
 #include "basic/strv.h"
-#include "config/validate.h"
 #include "source/source-internal.h"
 
 /* VMware, as coreos-cloudinit's datasource/vmware: the guestinfo keys, read

@@ -5,3 +5,5 @@ TESTS += tests/integration/test-envfile.sh
 EXTRA_DIST += tests/integration/test-envfile.sh
 TESTS += tests/integration/test-status.sh
 EXTRA_DIST += tests/integration/test-status.sh
+TESTS += tests/integration/test-layering.py
+EXTRA_DIST += tests/integration/test-layering.py
