@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <linux/if_packet.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <arpa/inet.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <termios.h>
@@ -13,6 +12,7 @@
 
 #include "basic/base64.h"
 #include "basic/buf.h"
+#include "basic/json-util.h"
 #include "basic/log.h"
 #include "basic/strv.h"
 #include "source/source-internal.h"
@@ -44,11 +44,6 @@ static int fail_msg(char **reterr, int r, const char *fmt, ...) {
                 va_end(ap);
         }
         return r;
-}
-
-static void json_object_putp(json_object **j) {
-        if (*j)
-                json_object_put(*j);
 }
 
 static json_object *get(json_object *o, const char *key, json_type t) {

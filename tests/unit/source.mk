@@ -1,7 +1,5 @@
 # tests/unit fragment: pure parts of the source stage.
-# libconfig: VMware's user-data is decoded as write_files content is.
-UNIT_SOURCE_LDADD = src/source/libsource.a src/config/libconfig.a src/userdata/libuserdata.a src/net/libnet.a \
-	$(JSONC_LIBS) $(UNIT_LDADD_COMMON)
+UNIT_SOURCE_LDADD = src/source/libsource.a src/net/libnet.a $(JSONC_LIBS) $(UNIT_LDADD_COMMON)
 
 check_PROGRAMS += tests/unit/test-source-spec
 TESTS += tests/unit/test-source-spec
