@@ -708,12 +708,17 @@ int source_vmware_guestinfo_fetch(SourceContext *c, const char *arg, SourceResul
                 r = ovf_load(c, "guestinfo.ovfenv", ovfenv, strlen(ovfenv), &props);
                 if (r < 0)
                         return r;
-                return fetch_keys(c, "guestinfo.ovfenv", vmware_ovf_read, props, ret);
+                r = fetch_keys(c, "guestinfo.ovfenv", vmware_ovf_read, props, ret);
+        } else {
+                r = fetch_keys(c, "guestinfo", rpctool_read, &t, ret);
+                log_debug("vmware-rpctool ran %u times", t.calls);
         }
+        if (r < 0)
+                return r;
 
-        r = fetch_keys(c, "guestinfo", rpctool_read, &t, ret);
-        log_debug("vmware-rpctool ran %u times", t.calls);
-        return r;
+        /* Where the keys came from: the report shows whether ovfenv won. */
+        ret->where = strdup(ovfenv ? "guestinfo.ovfenv" : "guestinfo");
+        return ret->where ? 0 : -ENOMEM;
 }
 
 int source_vmware_ovf_fetch(SourceContext *c, const char *path, SourceResult *ret) {

@@ -115,7 +115,8 @@ for enc, data in [("", CC), ("base64", base64.b64encode(CC.encode()).decode()), 
         keys["coreos.config.data.encoding"] = enc
     serve(keys)
     rc, out, err = vm()
-    ok = rc == 0 and out["source"] == "vmware-guestinfo" and out["user_data"]["present"] \
+    ok = rc == 0 and out["source"] == "vmware-guestinfo" and out["where"] == "guestinfo" \
+        and out["user_data"]["present"] \
         and out["user_data"]["type"] == "cloud-config" and out["user_data"]["size"] == len(CC)
     t.check(f"guestinfo: coreos.config.data with encoding {enc or '(none)'}", ok, (rc, out, err))
 
@@ -223,7 +224,7 @@ serve({"ovfenv": OVF, "hostname": "from-keys", "coreos.config.data": "#!/bin/sh\
 rc, out, err = vm()
 t.check("ovfenv: its properties are used instead of the keys",
         rc == 0 and out["hostname"] == "ovf-node" and out["private_ipv4"] == "172.16.5.4"
-        and out["user_data"]["type"] == "cloud-config", (rc, out, err))
+        and out["user_data"]["type"] == "cloud-config" and out["where"] == "guestinfo.ovfenv", (rc, out, err))
 t.check("ovfenv: no other key is read once it is there", calls() == ["info-get guestinfo.ovfenv"], calls())
 serve({"ovfenv": "<Environment><PropertySection>\n</Environment>"})
 rc, out, err = vm()
