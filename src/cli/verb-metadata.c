@@ -13,22 +13,26 @@ static void help(void) {
                "Fetch metadata and user-data and print what was found as JSON\n"
                "(never the user-data itself, never key material).\n\n"
                SOURCE_ARGS_HELP
+               "  --format=json|text      output format (default json)\n"
                "  --debug                 log every step\n");
 }
 
 enum {
         ARG_DEBUG = 0x100,
+        ARG_FORMAT,
 };
 
 int verb_metadata(int argc, char *argv[]) {
         static const struct option options[] = {
                 { "help",  no_argument, NULL, 'h' },
                 { "debug", no_argument, NULL, ARG_DEBUG },
+                { "format", required_argument, NULL, ARG_FORMAT },
                 SOURCE_ARGS_OPTIONS,
                 {}
         };
         _cleanup_(source_args_done) SourceArgs args = {};
         _cleanup_(source_result_done) SourceResult res = {};
+        bool text = false;
         int c, idx, r;
 
         optind = 0;
@@ -46,6 +50,13 @@ int verb_metadata(int argc, char *argv[]) {
                         return 0;
                 case ARG_DEBUG:
                         log_set_max_level(LOG_DEBUG);
+                        break;
+                case ARG_FORMAT:
+                        if (!streq(optarg, "json") && !streq(optarg, "text")) {
+                                log_error("Unknown --format \"%s\": want json or text.", optarg);
+                                return 2;
+                        }
+                        text = streq(optarg, "text");
                         break;
                 default:
                         return 2;
@@ -75,7 +86,7 @@ int verb_metadata(int argc, char *argv[]) {
                 .connections = res.counters.connections,
                 .retries = res.counters.retries,
         };
-        r = metadata_report_json(&rep, stdout);
+        r = text ? metadata_report_text(&rep, stdout) : metadata_report_json(&rep, stdout);
         if (r < 0 || fflush(stdout) != 0) {
                 log_error("Cannot write the report");
                 return 1;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "basic/escape.h"
 #include "basic/json-writer.h"
 #include "basic/strv.h"
 #include "report/metadata.h"
@@ -59,4 +60,49 @@ int metadata_report_json(const MetadataReport *r, FILE *f) {
 
         json_writer_object_end(&w);
         return json_writer_finish(&w);
+}
+
+/* One "name: value" line, escaped; absent values are left out. */
+static int text_line(FILE *f, const char *name, const char *value) {
+        if (!value)
+                return 0;
+        return escape_fprintf(f, "%-14s %s\n", name, value);
+}
+
+int metadata_report_text(const MetadataReport *r, FILE *f) {
+        static const Metadata empty = {};
+        const Metadata *m = r->metadata ?: &empty;
+        int r1 = 0;
+
+        r1 = r1 ?: text_line(f, "source:", r->source);
+        r1 = r1 ?: text_line(f, "where:", r->where);
+        r1 = r1 ?: text_line(f, "hostname:", m->hostname);
+        r1 = r1 ?: text_line(f, "instance id:", m->instance_id);
+        r1 = r1 ?: text_line(f, "private ipv4:", m->private_ipv4);
+        r1 = r1 ?: text_line(f, "public ipv4:", m->public_ipv4);
+        r1 = r1 ?: text_line(f, "private ipv6:", m->private_ipv6);
+        r1 = r1 ?: text_line(f, "public ipv6:", m->public_ipv6);
+
+        /* Key names only: the key material is not shown. */
+        size_t n = strv_length(m->ssh_public_keys), n_names = strv_length(m->ssh_key_names);
+        r1 = r1 ?: escape_fprintf(f, "%-14s %zu\n", "ssh keys:", n);
+        for (size_t i = 0; i < n && i < n_names && !r1; i++)
+                if (!isempty(m->ssh_key_names[i]))
+                        r1 = escape_fprintf(f, "  %s\n", m->ssh_key_names[i]);
+
+        if (r->have_user_data)
+                r1 = r1 ?: escape_fprintf(f, "%-14s %s, %zu bytes\n", "user-data:", strna(r->user_data_type),
+                                          r->user_data_size);
+        else
+                r1 = r1 ?: escape_fprintf(f, "%-14s none\n", "user-data:");
+        if (m->network_config_size > 0)
+                r1 = r1 ?: escape_fprintf(f, "%-14s %zu bytes\n", "network config:", m->network_config_size);
+        if (m->network_keys) {
+                r1 = r1 ?: escape_fprintf(f, "%-14s %zu\n", "network keys:", strv_length(m->network_keys) / 2);
+                for (char **k = m->network_keys; k[0] && k[1] && !r1; k += 2)
+                        r1 = escape_fprintf(f, "  %s=%s\n", k[0], k[1]);
+        }
+        r1 = r1 ?: escape_fprintf(f, "%-14s %u (token %u, connections %u, retries %u)\n", "requests:", r->requests,
+                                  r->token_requests, r->connections, r->retries);
+        return r1;
 }

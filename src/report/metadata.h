@@ -24,3 +24,5 @@ typedef struct MetadataReport {
 
 /* One JSON object, pretty-printed, with a trailing newline. */
 int metadata_report_json(const MetadataReport *r, FILE *f);
+/* "name: value" lines for a person; every value escaped. */
+int metadata_report_text(const MetadataReport *r, FILE *f);

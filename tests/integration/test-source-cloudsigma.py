@@ -111,6 +111,11 @@ with Line(good) as line:
             out)
     t.check("context: base64 user-data decoded", out and out["user_data"]["type"] == "cloud-config"
             and out["user_data"]["size"] == len(CC), out)
+    p = subprocess.run([nodeinit_binary(), "metadata", "--format=text", "--from-cloudsigma-metadata",
+                        f"--cloudsigma-device={line.path}", f"--dmi-dir={DMI}"], capture_output=True, text=True, timeout=120)
+    t.check("text: the key's name, never its material nor the user-data",
+            p.returncode == 0 and "ssh keys:      1\n  jane@laptop\n" in p.stdout and "AAAAC3" not in p.stdout
+            and "from-user-data" not in p.stdout and "public ipv4:   185.12.5.9\n" in p.stdout, (p.returncode, p.stdout))
     rc, out, err = run("-oem=cloudsigma", f"--cloudsigma-device={line.path}", f"--dmi-dir={DMI}", "--timeout=30")
     t.check("-oem=cloudsigma with --cloudsigma-device", rc == 0 and out["hostname"] == "cs-node", (rc, err))
     rc, out, err = run(f"cloudsigma:{line.path}", f"--dmi-dir={DMI}", "--timeout=30")

@@ -17,13 +17,14 @@ import os
 import shutil
 import socketserver
 import stat
+import subprocess
 import sys
 import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.environ.get("top_srcdir", os.path.join(os.path.dirname(__file__), "../..")),
                                 "tests", "imds"))
-from imdstest import Checker, run, require_metadata_verb  # noqa: E402
+from imdstest import Checker, nodeinit_binary, run, require_metadata_verb  # noqa: E402
 
 require_metadata_verb()
 t = Checker()
@@ -132,6 +133,12 @@ c = calls()
 t.check("guestinfo: every key read as `info-get guestinfo.<key>`, ovfenv first",
         c and c[0] == "info-get guestinfo.ovfenv" and "info-get guestinfo.coreos.config.data" in c
         and all(x.startswith("info-get guestinfo.") for x in c), c)
+p = subprocess.run([nodeinit_binary(), "metadata", "--format=text", "--from-vmware-guestinfo", f"--dmi-dir={DMI}"],
+                   capture_output=True, text=True, timeout=120, env=dict(os.environ, **ENV))
+t.check("text: hostname, addresses and network keys, never the user-data",
+        p.returncode == 0 and "hostname:      vm-node\n" in p.stdout and "public ipv4:   192.0.2.10\n" in p.stdout
+        and "  interface.0.mac=00:50:56:aa:bb:cc\n" in p.stdout and "user-data:     cloud-config, " in p.stdout
+        and "from-user-data" not in p.stdout + p.stderr, (p.returncode, p.stdout, p.stderr))
 rc2, out2, err2 = run("--from-vmware-guestinfo", f"--dmi-dir={DMI}", "--debug", env=ENV)
 t.check("guestinfo: user-data is never printed", rc2 == 0 and "from-user-data" not in out2.__repr__() + err2, err2)
 
