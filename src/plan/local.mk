@@ -8,5 +8,6 @@ noinst_LIBRARIES += %reldir%/libplan.a
 	%reldir%/plan-units.c \
 	%reldir%/plan-discovery.c \
 	%reldir%/plan-scripts.c \
-	%reldir%/render.c
-%canon_reldir%_libplan_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+	%reldir%/render.c \
+	%reldir%/netconf.c %reldir%/netconf.h %reldir%/netconf-debian.c %reldir%/netconf-vmware.c %reldir%/netconf-packet.c %reldir%/plan-network.c
+%canon_reldir%_libplan_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS) $(JSONC_CFLAGS)

@@ -73,3 +73,4 @@ int plan_environment(Planner *P);                                /* plan-environ
 int plan_units(Planner *P, const ConfigCloudConfig *cc);         /* plan-units.c */
 int plan_discovery(Planner *P, const ConfigCloudConfig *cc);     /* plan-discovery.c */
 int plan_scripts(Planner *P);                                    /* plan-scripts.c */
+int plan_network(Planner *P);                                    /* plan-network.c */

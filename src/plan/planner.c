@@ -280,6 +280,8 @@ int plan_build(const PlanInput *in, Plan *ret) {
                 r = plan_environment(&P);
         for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
                 r = plan_units(&P, in->configs[P.config]);
+        if (r >= 0)
+                r = plan_network(&P); /* after every other unit, as coreos-cloudinit */
         for (P.config = 0; r >= 0 && P.config < in->n_configs; P.config++)
                 r = plan_discovery(&P, in->configs[P.config]);
         if (r >= 0)

@@ -93,6 +93,15 @@ typedef struct PlanInput {
         const char *unit_dir;          /* NULL: /etc/systemd/system */
         const char *runtime_unit_dir;  /* NULL: /run/systemd/system */
         bool user_units;               /* --systemd=user: no networkd units, no drop-ins for etcd etc. */
+
+        /* -convert-netconf: "debian", "packet" or "vmware" (NULL: none) and
+         * the datasource's network description: the interfaces file or
+         * Packet's "network" JSON (network_config), VMware's keys
+         * (network_keys: key, value, ...). */
+        const char *netconf;
+        const char *network_config;
+        size_t network_config_size;
+        char * const *network_keys;
         const PlanReader *reader;
 } PlanInput;
 

@@ -24,3 +24,9 @@ TESTS += tests/unit/test-plan-fs
 tests_unit_test_plan_fs_SOURCES = tests/unit/test-plan-fs.c
 tests_unit_test_plan_fs_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_plan_fs_LDADD = src/apply/libapply.a $(PLAN_TEST_LDADD)
+
+check_PROGRAMS += tests/unit/test-plan-netconf
+TESTS += tests/unit/test-plan-netconf
+tests_unit_test_plan_netconf_SOURCES = tests/unit/test-plan-netconf.c
+tests_unit_test_plan_netconf_CFLAGS = $(UNIT_CFLAGS_COMMON)
+tests_unit_test_plan_netconf_LDADD = $(PLAN_TEST_LDADD)
