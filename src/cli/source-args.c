@@ -86,13 +86,10 @@ static int apply_oem(SourceArgs *a) {
                                        strempty(names.data));
         }
 
-        /* Recorded for the network conversion, which nodeinit does not do
-         * yet: said, so that nobody expects networkd units from it. */
-        a->options.convert_netconf = source_oem_netconf(a->oem);
-        if (a->options.convert_netconf != SOURCE_NETCONF_NONE)
-                log_warning("-oem %s implies -convert-netconf=%s: not done, nodeinit does not convert "
-                            "network configuration yet (the datasource's network description is left alone)",
-                            a->oem, source_netconf_to_string(a->options.convert_netconf));
+        /* a preset's -convert-netconf overrides the flag, as coreos-cloudinit
+         * applied presets after parsing; one without leaves it alone */
+        if (source_oem_netconf(a->oem) != SOURCE_NETCONF_NONE)
+                a->options.convert_netconf = source_oem_netconf(a->oem);
 
         for (size_t i = 0; i < n; i++) {
                 r = add_spec(a, p + i);

@@ -73,6 +73,11 @@ static void help(void) {
                "                          else %s)\n"
                "  --config=FILE           the site configuration (default %s, under --root\n"
                "                          read from the root)\n"
+               "  --convert-netconf=debian|packet|vmware\n"
+               "                          the datasource's network description (a config\n"
+               "                          drive's interfaces file, Packet's network, VMware's\n"
+               "                          interface keys) as networkd units in\n"
+               "                          /run/systemd/network (-oem rackspace-onmetal, vmware)\n"
                "  --verbose               also list what is unchanged\n"
                "  --run-timeout=SEC       deadline of the whole run (default: --timeout + %u s):\n"
                "                          discovery (at most 60 s) and every unit job wait stay\n"
@@ -212,14 +217,16 @@ static int parse_argv(int argc, char *argv[], Args *a) {
                 case ARG_DEBUG:
                         log_set_max_level(LOG_DEBUG);
                         break;
-                case ARG_CONVERT_NETCONF:
-                        if (!streq(optarg, "debian") && !streq(optarg, "packet") && !streq(optarg, "vmware")) {
+                case ARG_CONVERT_NETCONF: {
+                        SourceNetconf n = source_netconf_from_string(optarg);
+                        if (n < 0 || n == SOURCE_NETCONF_NONE) {
                                 escape_fprintf(stdout, "Invalid option to -convert-netconf: '%s'. Supported options: 'debian, packet, vmware'\n",
                                                optarg);
                                 return 2;
                         }
-                        log_error("-convert-netconf=%s is not supported by nodeinit.", optarg);
-                        return 2;
+                        a->src.options.convert_netconf = n;
+                        break;
+                }
                 case ARG_RUN_TIMEOUT:
                         if (parse_seconds(optarg, &a->run_timeout_usec) < 0) {
                                 log_error("-%s=%s: not a number of seconds", options[idx].name, optarg);
@@ -324,6 +331,25 @@ static int read_inputs(const Args *a, const SourceResult *res, const SubstituteV
                           in->n_dropped, in->n_dropped == 1 ? "" : "s",
                           a->strict ? "errors or warnings with --strict" : "not valid YAML, or not a mapping");
         return 0;
+}
+
+/* -convert-netconf: the description only from a source that has that kind
+ * (coreos-cloudinit panicked on any other); the plan says what is missing. */
+static void plan_input_netconf(const Args *a, const SourceResult *res, PlanInput *pi) {
+        static char *const no_keys[] = { NULL };
+        SourceNetconf n = a->src.options.convert_netconf;
+
+        if (n <= SOURCE_NETCONF_NONE)
+                return;
+        pi->netconf = source_netconf_to_string(n);
+        if ((n == SOURCE_NETCONF_DEBIAN && res->kind == SOURCE_CONFIGDRIVE) ||
+            (n == SOURCE_NETCONF_PACKET && res->kind == SOURCE_PACKET)) {
+                pi->network_config = res->metadata.network_config;
+                pi->network_config_size = res->metadata.network_config_size;
+        }
+        /* a VMware source without interface keys has no interfaces */
+        if (n == SOURCE_NETCONF_VMWARE && (res->kind == SOURCE_VMWARE_GUESTINFO || res->kind == SOURCE_VMWARE_OVF))
+                pi->network_keys = res->metadata.network_keys ?: no_keys;
 }
 
 static size_t plan_count_skipped(const Plan *p) {
@@ -451,6 +477,7 @@ int verb_apply(int argc, char *argv[]) {
                 SubstituteToken t = plan_address_token(i);
                 pi.addresses[i] = t >= 0 ? vals.values[t] : NULL;
         }
+        plan_input_netconf(&a, &res, &pi);
 
         uint64_t t_plan = now_monotonic_usec();
         r = plan_build(&pi, &plan);

@@ -63,7 +63,11 @@ static int netconf_parse(const PlanInput *in, Netconf *ret, char **reterr) {
                 return netconf_from_packet(in->network_config, ret, reterr);
         }
         if (streq(in->netconf, "vmware")) {
-                /* no interface keys at all is no interface, as in coreos-cloudinit */
+                /* a VMware source without interface keys gives an empty
+                 * list: no interface, as in coreos-cloudinit */
+                if (!in->network_keys)
+                        return asprintf(reterr, "the datasource has no VMware guestinfo interface keys") < 0 ? -ENOMEM
+                                                                                                        : -ENODATA;
                 return netconf_from_vmware(in->network_keys, ret, reterr);
         }
         return asprintf(reterr, "unknown network configuration format \"%s\"", in->netconf) < 0 ? -ENOMEM

@@ -97,7 +97,8 @@ typedef struct PlanInput {
         /* -convert-netconf: "debian", "packet" or "vmware" (NULL: none) and
          * the datasource's network description: the interfaces file or
          * Packet's "network" JSON (network_config), VMware's keys
-         * (network_keys: key, value, ...). */
+         * (network_keys: key, value, ...; an empty list when the VMware
+         * source had none). NULL: the source has no such description. */
         const char *netconf;
         const char *network_config;
         size_t network_config_size;
