@@ -88,7 +88,7 @@ rc, out, err = run(f"-from-file={T}/ud.yaml")
 t.check("file: coreos single-dash flag", rc == 0 and out["source"] == "file", err)
 rc, out, err = run("--from-file", f"{T}/ud.yaml")
 t.check("file: flag with separate value", rc == 0, err)
-rc, out, err = run(f"file:{T}/never", "--timeout=0.5")
+rc, out, err = run(f"file:{T}/never", "--timeout=3")
 t.check("file: missing file gives up at the deadline", rc == 1 and "never" in err, (rc, err))
 
 # The file appears only once nodeinit has said it is waiting for it: driven by
@@ -224,7 +224,7 @@ write(f"{wa}/SharedConfig.xml", """<?xml version="1.0" encoding="utf-8"?>
   </Instances>
 </SharedConfig>
 """)
-rc, out, err = run(f"waagent:{wa}", "--timeout=0.5")
+rc, out, err = run(f"waagent:{wa}", "--timeout=3")
 t.check("waagent: not provisioned yet is waited for, then fails", rc == 1 and "provisioned" in err, (rc, err))
 write(f"{wa}/provisioned", "")
 rc, out, err = run(f"--from-waagent={wa}")
@@ -241,7 +241,7 @@ dead = s.getsockname()[1]
 s.close()
 rc, out, err = run(f"ec2:http://127.0.0.1:{dead}/", f"configdrive:{cd}", "--timeout=30")
 t.check("race: configdrive wins over an absent IMDS", rc == 0 and out["source"] == "configdrive", (rc, err))
-rc, out, err = run(f"ec2:http://127.0.0.1:{dead}/", "--timeout=0.5")
+rc, out, err = run(f"ec2:http://127.0.0.1:{dead}/", "--timeout=3")
 t.check("race: nothing available in time", rc == 1 and "in time" in err, (rc, err))
 
 # --- usage ---
@@ -257,7 +257,7 @@ rc, out, err = run("-oem=vmware", f"--dmi-dir={T}/dmi")
 t.check("-oem vmware off VMware: gives up at once", rc == 1 and "not running on VMware" in err, (rc, err))
 rc, out, err = run("--from-cloudsigma-metadata", f"--dmi-dir={T}/dmi")
 t.check("cloudsigma off CloudSigma: gives up at once", rc == 1 and "not running on CloudSigma" in err, (rc, err))
-rc, out, err = run("-oem=rackspace-onmetal", "--timeout=0.5")
+rc, out, err = run("-oem=rackspace-onmetal", "--timeout=3")
 t.check("-oem rackspace-onmetal: the config drive", rc == 1 and "/media/configdrive" in err, (rc, err))
 rc, out, err = run("bogus")
 t.check("usage: unknown source word", rc == 2, (rc, err))
