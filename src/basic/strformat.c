@@ -22,3 +22,15 @@ int strprintf_set(char **p, const char *fmt, ...) {
         va_end(ap);
         return r;
 }
+
+int reterr_printf(char **reterr, int error, const char *fmt, ...) {
+        va_list ap;
+
+        if (reterr) {
+                va_start(ap, fmt);
+                if (vasprintf(reterr, fmt, ap) < 0)
+                        *reterr = NULL;
+                va_end(ap);
+        }
+        return error;
+}

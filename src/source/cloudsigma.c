@@ -5,7 +5,6 @@
 #include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <termios.h>
 
 #include <json.h>
@@ -14,6 +13,7 @@
 #include "basic/buf.h"
 #include "basic/json-util.h"
 #include "basic/log.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "source/source-internal.h"
 
@@ -31,19 +31,6 @@ int cloudsigma_reply_complete(const char *buf, size_t n, size_t *ret_len) {
                 return -EAGAIN;
         *ret_len = (size_t) (eot - buf);
         return 0;
-}
-
-static int fail_msg(char **reterr, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail_msg(char **reterr, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (reterr) {
-                va_start(ap, fmt);
-                if (vasprintf(reterr, fmt, ap) < 0)
-                        *reterr = NULL;
-                va_end(ap);
-        }
-        return r;
 }
 
 static json_object *get(json_object *o, const char *key, json_type t) {
@@ -80,9 +67,9 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
         /* json-c owns everything below root. */
         _cleanup_(json_object_putp) json_object *root = json_tokener_parse_verbose(json, &jerr);
         if (!root)
-                return fail_msg(reterr, -EBADMSG, "the server context is not JSON: %s", json_tokener_error_desc(jerr));
+                return reterr_printf(reterr, -EBADMSG, "the server context is not JSON: %s", json_tokener_error_desc(jerr));
         if (!json_object_is_type(root, json_type_object))
-                return fail_msg(reterr, -EBADMSG, "the server context is not a JSON object");
+                return reterr_printf(reterr, -EBADMSG, "the server context is not a JSON object");
 
         json_object *meta = get(root, "meta", json_type_object);
         if (meta) {
@@ -90,7 +77,7 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
                 json_object_object_foreach(meta, k, v) {
                         (void) k;
                         if (!v || !json_object_is_type(v, json_type_string))
-                                return fail_msg(reterr, -EBADMSG, "Server context metadata is formatted badly");
+                                return reterr_printf(reterr, -EBADMSG, "Server context metadata is formatted badly");
                 }
         }
 
@@ -118,7 +105,7 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
                         return -ENOMEM;
                 metadata_first_line(k);
                 if (!metadata_is_line(k))
-                        return fail_msg(reterr, -EBADMSG, "meta.ssh_public_key is not one line of text");
+                        return reterr_printf(reterr, -EBADMSG, "meta.ssh_public_key is not one line of text");
                 const char *space = strrchr(k, ' ');
                 r = metadata_add_key(&m, space ? space + 1 : k, k);
                 if (r < 0)
@@ -135,7 +122,7 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
                 if (!isempty(ip)) {
                         r = metadata_set_checked(&m.public_ipv4, ip, metadata_is_ipv4);
                         if (r < 0)
-                                return fail_msg(reterr, r, "nics[%zu].ip_v4_conf.ip.uuid: unexpected value \"%.64s\"",
+                                return reterr_printf(reterr, r, "nics[%zu].ip_v4_conf.ip.uuid: unexpected value \"%.64s\"",
                                                 i, ip);
                 }
 
@@ -167,7 +154,7 @@ int cloudsigma_parse_context(const char *json, CloudsigmaLocalIpFn find_local_ip
                                 return r;
                         /* coreos-cloudinit silently used no user-data then. */
                         if (r < 0)
-                                return fail_msg(reterr, -EBADMSG,
+                                return reterr_printf(reterr, -EBADMSG,
                                                 "meta.cloudinit-user-data is listed in base64_fields but is not base64");
                 } else {
                         ud = strndup(text, len);

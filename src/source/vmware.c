@@ -13,6 +13,7 @@
 #include "basic/content-encoding.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "source/source-internal.h"
 
@@ -262,19 +263,6 @@ static int parse_cidr(const char *s, char **ret, bool *ret_v4) {
         return 0;
 }
 
-static int fail_msg(char **reterr, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail_msg(char **reterr, int r, const char *fmt, ...) {
-        va_list ap;
-
-        if (reterr) {
-                va_start(ap, fmt);
-                if (vasprintf(reterr, fmt, ap) < 0)
-                        *reterr = NULL;
-                va_end(ap);
-        }
-        return r;
-}
-
 int vmware_parse_metadata(VmwareReadFn read, void *userdata, Metadata *ret, char **reterr) {
         _cleanup_(metadata_done) Metadata m = {};
         _cleanup_strv_free_ char **netkeys = NULL;
@@ -288,7 +276,7 @@ int vmware_parse_metadata(VmwareReadFn read, void *userdata, Metadata *ret, char
         if (hostname) {
                 r = metadata_set_checked(&m.hostname, hostname, metadata_is_hostname);
                 if (r < 0)
-                        return fail_msg(reterr, r, "hostname: unexpected value \"%.64s\"", hostname);
+                        return reterr_printf(reterr, r, "hostname: unexpected value \"%.64s\"", hostname);
         }
 
         /* Each list ends at its first missing index, as in coreos-cloudinit;
@@ -348,7 +336,7 @@ int vmware_parse_metadata(VmwareReadFn read, void *userdata, Metadata *ret, char
                         if (r == -ENOMEM)
                                 return r;
                         if (r < 0)
-                                return fail_msg(reterr, -EBADMSG, "interface.%u.ip.%u.address: invalid CIDR address: %.64s",
+                                return reterr_printf(reterr, -EBADMSG, "interface.%u.ip.%u.address: invalid CIDR address: %.64s",
                                                 i, a, address);
                         /* The last address of a role wins, as in coreos-cloudinit. */
                         char **field = streq_ptr(role, "public") ? (v4 ? &m.public_ipv4 : &m.public_ipv6) :
@@ -357,7 +345,7 @@ int vmware_parse_metadata(VmwareReadFn read, void *userdata, Metadata *ret, char
                                 free(*field);
                                 *field = TAKE_PTR(ip);
                         } else if (!isempty(role))
-                                return fail_msg(reterr, -EBADMSG, "unrecognized role: \"%.32s\"", role);
+                                return reterr_printf(reterr, -EBADMSG, "unrecognized role: \"%.32s\"", role);
                 }
 
                 for (unsigned l = 0; l < VMWARE_MAX_ITEMS; l++) {
@@ -417,12 +405,12 @@ static int read_data(VmwareReadFn read, void *userdata, const char *prefix, char
         if (r == -ENOMEM)
                 return r;
         if (r == -EOPNOTSUPP)
-                return fail_msg(reterr, -EBADMSG, "guestinfo.%s: Unsupported encoding \"%.32s\"", key, encoding);
+                return reterr_printf(reterr, -EBADMSG, "guestinfo.%s: Unsupported encoding \"%.32s\"", key, encoding);
         if (r < 0)
-                return fail_msg(reterr, -EBADMSG, "guestinfo.%s.config.data cannot be decoded as \"%.32s\"",
+                return reterr_printf(reterr, -EBADMSG, "guestinfo.%s.config.data cannot be decoded as \"%.32s\"",
                                 prefix, encoding);
         if (out_size > SOURCE_USER_DATA_MAX_SIZE)
-                return fail_msg(reterr, -EFBIG, "guestinfo.%s.config.data: larger than %u bytes decoded",
+                return reterr_printf(reterr, -EFBIG, "guestinfo.%s.config.data: larger than %u bytes decoded",
                                 prefix, SOURCE_USER_DATA_MAX_SIZE);
         *ret = TAKE_PTR(out);
         *ret_size = out_size;
@@ -439,7 +427,7 @@ static int read_url(VmwareReadFn read, void *userdata, const char *prefix, char 
         if (r < 0)
                 return r;
         if (url && !startswith(url, "http://") && !startswith(url, "https://"))
-                return fail_msg(reterr, -EBADMSG, "guestinfo.%s is not an http(s) URL", key);
+                return reterr_printf(reterr, -EBADMSG, "guestinfo.%s is not an http(s) URL", key);
         *ret = TAKE_PTR(url);
         return 0;
 }
