@@ -22,3 +22,4 @@ tests_unit_test_apply_fs_LDADD = src/apply/libapply.a src/plan/libplan.a src/con
 tests_unit_test_apply_accounts_SOURCES = tests/unit/test-apply-accounts.c
 tests_unit_test_apply_accounts_CFLAGS = $(UNIT_CFLAGS_COMMON)
 tests_unit_test_apply_accounts_LDADD = src/apply/libapply.a src/plan/libplan.a src/config/libconfig.a $(UNIT_LDADD_COMMON)
+EXTRA_DIST += tests/unit/scratch-test-helpers.h

@@ -50,32 +50,8 @@ void *__wrap_realloc(void *p, size_t n) {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static char base[] = "/tmp/nit-apply-fs-XXXXXX";
-static char root_dir[128];
-
-static void sh(const char *fmt, ...) _printf_(1, 2);
-static void sh(const char *fmt, ...) {
-        char *cmd;
-        va_list ap;
-        va_start(ap, fmt);
-        assert_true(vasprintf(&cmd, fmt, ap) >= 0);
-        va_end(ap);
-        int r = system(cmd);
-        if (r != 0)
-                fail_msg("command failed (%d): %s", r, cmd);
-        free(cmd);
-}
-
-static int setup(void **state) {
-        assert_non_null(mkdtemp(base));
-        snprintf(root_dir, sizeof root_dir, "%s/root", base);
-        return 0;
-}
-
-static int teardown(void **state) {
-        sh("rm -rf '%s'", base);
-        return 0;
-}
+#define SCRATCH_TEMPLATE "/tmp/nit-apply-fs-XXXXXX"
+#include "scratch-test-helpers.h"
 
 /* A fresh root with bob (1001) and core (500). */
 static void make_root(void) {
