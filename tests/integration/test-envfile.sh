@@ -11,6 +11,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/usermgr.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 nit_require_root
 nit_require_cmds unshare setsid systemctl python3
@@ -37,10 +38,6 @@ cat > "$S/values.json" <<'EOF'
  "a\\b", "caf\u00e9", "two  spaces", "x\\ y", " $X\\` \"q\" '\\ "]
 EOF
 
-fails=0
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $*"; }
 
 # config BATCH: a cloud-config giving the batch's values to the flannel keys
 # and every value to etcd2 keys; writes $S/cfgBATCH.yml and the expected
@@ -100,12 +97,11 @@ for ((b = 0; b < batches; b++)); do
         rc=0
         "$NODEINIT" apply --root "$root" --systemd=none "file:$S/cfg$b.yml" > "$S/apply$b.out" 2>&1 || rc=$?
         if [[ $rc -ne 0 ]]; then
-                not_ok "batch $b: apply exits $rc"
+                check "batch $b: apply exits $rc" false
                 sed 's/^/    # /' "$S/apply$b.out"
                 continue
         fi
-        ok "batch $b: apply"
-
+        check "batch $b: apply" true
         # the file as nodeinit wrote it, read by the manager; the drop-in
         # as nodeinit wrote it, on a unit of ours
         out=$S/env$b
@@ -119,21 +115,21 @@ EOF
         cp "$root/run/systemd/system/etcd2.service.d/20-cloudinit.conf" "$R/nit-envfile$b.service.d/"
         usermgr_systemctl "$S/um" daemon-reload
         if ! usermgr_systemctl "$S/um" start "nit-envfile$b.service"; then
-                not_ok "batch $b: unit ran"
+                check "batch $b: unit ran" false
                 continue
         fi
         if cmp -s <(dump FLANNELD_ "$out.flannel") "$S/want$b.flannel"; then
-                ok "batch $b: EnvironmentFile= reads back every flannel value"
+                check "batch $b: EnvironmentFile= reads back every flannel value" true
         else
-                not_ok "batch $b: EnvironmentFile= reads back every flannel value"
+                check "batch $b: EnvironmentFile= reads back every flannel value" false
                 sed 's/^/    # /' "$root/run/flannel/options.env"; echo
                 diff <(dump FLANNELD_ "$out.flannel" | tr '\0' '\n') <(tr '\0' '\n' < "$S/want$b.flannel") |
                         sed 's/^/    # /'
         fi
         if cmp -s <(dump ETCD_ "$out.flannel") "$S/want$b.etcd2"; then
-                ok "batch $b: Environment= reads back every etcd2 value"
+                check "batch $b: Environment= reads back every etcd2 value" true
         else
-                not_ok "batch $b: Environment= reads back every etcd2 value"
+                check "batch $b: Environment= reads back every etcd2 value" false
                 sed 's/^/    # /' "$R/nit-envfile$b.service.d/20-cloudinit.conf"
                 diff <(dump ETCD_ "$out.flannel" | tr '\0' '\n') <(tr '\0' '\n' < "$S/want$b.etcd2") |
                         sed 's/^/    # /'
@@ -141,9 +137,9 @@ EOF
         # an ordinary value is still written bare, as coreos-cloudinit did
         if [[ $b -eq 0 ]]; then
                 if grep -qx "FLANNELD_ETCD_KEYFILE=a'b" "$root/run/flannel/options.env"; then
-                        ok "a value that needs no quotes is written bare"
+                        check "a value that needs no quotes is written bare" true
                 else
-                        not_ok "a value that needs no quotes is written bare"
+                        check "a value that needs no quotes is written bare" false
                 fi
         fi
 done
@@ -158,11 +154,10 @@ rc=0
 "$NODEINIT" apply --root "$root" --systemd=none "file:$S/cfg-nl.yml" > "$S/apply-nl.out" 2>&1 || rc=$?
 if [[ $rc -eq 1 && ! -e $root/run/flannel/options.env && -e $root/etc/kept ]] &&
    grep -q 'etcd_prefix' "$S/apply-nl.out"; then
-        ok "a newline is refused, naming etcd_prefix"
+        check "a newline is refused, naming etcd_prefix" true
 else
-        not_ok "a newline is refused, naming etcd_prefix (exit $rc)"
+        check "a newline is refused, naming etcd_prefix (exit $rc)" false
         sed 's/^/    # /' "$S/apply-nl.out"
 fi
 
-echo "1..$n"
-[[ $fails -eq 0 ]]
+finish
