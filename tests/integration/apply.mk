@@ -19,3 +19,5 @@ EXTRA_DIST += tests/integration/test-apply-hostile.sh
 TESTS += tests/integration/test-cli-discovery-escape.py
 EXTRA_DIST += tests/integration/test-cli-escape.sh tests/integration/test-cli-isolation.sh tests/integration/test-cli-site-config.sh tests/integration/test-cli-decode.sh tests/integration/test-cli-discovery-escape.py tests/integration/test-cli-journal-escape.py
 TESTS += tests/integration/test-cli-journal-escape.py
+TESTS += tests/integration/test-apply-property.py
+EXTRA_DIST += tests/integration/test-apply-property.py
