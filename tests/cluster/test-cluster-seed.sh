@@ -12,7 +12,7 @@ set -u
 # shellcheck source=tests/cluster/cluster-lib.sh
 . "$(dirname "$0")/cluster-lib.sh"
 
-nit_require_root
+nit_require_root "network namespaces and systemd-nspawn nodes"
 nit_require_cmds systemd-nspawn etcd curl ip nsenter unshare
 nodeinit=${NODEINIT:-${top_builddir:-$(dirname "$0")/../..}/nodeinit}
 [[ -x $nodeinit ]] || { nit_err "nodeinit not built ($nodeinit)"; exit 99; }

@@ -12,7 +12,7 @@ set -u
 # shellcheck source=tests/cluster/cluster-lib.sh
 . "$(dirname "$0")/cluster-lib.sh"
 
-nit_require_root
+nit_require_root "network namespaces and systemd-nspawn nodes"
 nit_require_cmds systemd-nspawn etcd etcdctl curl ip nsenter unshare
 [[ -d /sys/fs/cgroup ]] || nit_skip "no cgroup fs"
 

@@ -13,7 +13,7 @@
 set -u
 # shellcheck source=tests/lib/nspawn.sh
 . "$(dirname "$0")/../lib/nspawn.sh"
-nit_require_root
+nit_require_root "boots systemd in systemd-nspawn"
 nit_require_cmds systemd-nspawn nsenter
 SRC=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 

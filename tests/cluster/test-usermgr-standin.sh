@@ -11,7 +11,7 @@ LIB=$(cd "$(dirname "$0")/../lib" && pwd)
 # shellcheck source=tests/lib/netns.sh
 . "$LIB/netns.sh"
 
-nit_require_root
+nit_require_root "a private systemd --user manager needs its own cgroup and mount namespace"
 nit_require_cmds systemctl unshare nsenter
 [[ -x $USERMGR_SYSTEMD ]] || nit_skip "no $USERMGR_SYSTEMD"
 

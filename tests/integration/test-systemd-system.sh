@@ -11,7 +11,7 @@ top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/nspawn.sh"
 . "$top_srcdir/tests/lib/assert.sh"
 
-nit_require_root
+nit_require_root "boots systemd in systemd-nspawn"
 nit_require_cmds systemd-nspawn nsenter
 DRIVER=$top_builddir/tests/integration/sd-driver
 [[ -x $DRIVER ]] || { nit_err "build $DRIVER first (make check builds it)"; exit 99; }

@@ -9,7 +9,7 @@ top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/usermgr.sh"
 . "$top_srcdir/tests/lib/assert.sh"
 
-nit_require_root
+nit_require_root "a private systemd --user manager needs its own cgroup and mount namespace"
 nit_require_cmds unshare setsid systemctl python3
 [[ -x $USERMGR_SYSTEMD ]] || nit_skip "no $USERMGR_SYSTEMD"
 DRIVER=$top_builddir/tests/integration/sd-driver
