@@ -15,7 +15,7 @@ top_builddir=${top_builddir:-$PWD}
 . "$top_srcdir/tests/lib/nspawn.sh"
 . "$top_srcdir/tests/lib/assert.sh"
 
-nit_require_root
+nit_require_root "network namespaces and a systemd-nspawn node"
 nit_require_cmds systemd-nspawn nsenter ip
 [[ -x /usr/lib/systemd/systemd-networkd || -x /lib/systemd/systemd-networkd ]] || nit_skip "missing systemd-networkd"
 BUILD=$(cd "$top_builddir" && pwd)
@@ -99,6 +99,8 @@ nspawn_start "$S/c" "nit-$NIT_RUN-nc" --netns "$NODE" --bind-ro "$BUILD:/opt/nit
         --bind-ro "$S/cd:/media/configdrive" --bind-ro "$S/in:/opt/nit-in" \
         -- --capability=CAP_NET_ADMIN > /dev/null || exit 99
 in_c() { nspawn_exec "$S/c" "$@"; }
+# show PREFIX TEXT: TEXT's lines as comments of the test's output
+show() { local l; while IFS= read -r l; do echo "    # $1$l"; done <<< "$2"; }
 NI=/opt/nit-build/nodeinit
 
 # routable: carrier and a global address (configuring or configured: IPv6
@@ -116,11 +118,11 @@ check "onmetal: networkd restarted" grep -q 'systemd-networkd.service' "$S/out1"
 check "onmetal: eth0 routable" nit_retry 120000 0.1 routable
 check "onmetal: address 192.0.2.10/24" nit_retry 120000 0.1 has_addr 192.0.2.10/24
 st=$(in_c networkctl status eth0 --no-pager 2>&1)
-echo "$st" | sed 's/^/    # /'
+show "" "$st"
 assert_matches "$st" 'DNS: 192\.0\.2\.53'
 assert_matches "$st" '192\.0\.2\.54'
 routes=$(in_c ip -4 route show dev eth0)
-echo "$routes" | sed 's/^/    # route: /'
+show "route: " "$routes"
 assert_matches "$routes" '^default via 192\.0\.2\.1'
 assert_matches "$routes" '^198\.51\.100\.0/24 via 192\.0\.2\.1'
 if command -v ping > /dev/null; then
@@ -144,11 +146,11 @@ check "vmware: matched by name and MAC" in_c grep -qx 'MACAddress=02:00:00:00:0a
 check "vmware: eth0 routable" nit_retry 120000 0.1 routable
 check "vmware: address 192.0.2.20/24" nit_retry 120000 0.1 has_addr 192.0.2.20/24
 st=$(in_c networkctl status eth0 --no-pager 2>&1)
-echo "$st" | sed 's/^/    # /'
+show "" "$st"
 assert_matches "$st" 'DNS: 192\.0\.2\.63'
 assert_matches "$st" 'Search Domains: example\.test'
 routes=$(in_c ip -4 route show dev eth0)
-echo "$routes" | sed 's/^/    # route: /'
+show "route: " "$routes"
 assert_matches "$routes" '^default via 192\.0\.2\.1'
 assert_matches "$routes" '^203\.0\.113\.0/24 via 192\.0\.2\.1'
 check "vmware: hostname from guestinfo" test "$(in_c cat /etc/hostname)" = vmware-1
