@@ -609,12 +609,64 @@ static void test_plan(void **state) {
         assert_int_equal(plan_count_errors(&p), 1);
         assert_string_equal(p.issues[0].message, "interface.0.dhcp: invalid DHCP option: \"maybe\"; network not configured");
 
+        /* a source of another kind has no keys at all: said, not silently nothing */
+        plan_done(&p);
+        in.network_keys = NULL;
+        assert_int_equal(plan_build(&in, &p), 0);
+        assert_int_equal(plan_count_errors(&p), 1);
+        assert_string_equal(p.issues[0].message,
+                            "the datasource has no VMware guestinfo interface keys; network not configured");
+
+        /* the VMware source without interface keys: no interface, no unit, no issue */
+        plan_done(&p);
+        in.network_keys = STRV_MAKE(NULL);
+        assert_int_equal(plan_build(&in, &p), 0);
+        assert_int_equal(p.n_issues, 0);
+        assert_int_equal(p.n_units, 0);
+
         plan_done(&p);
         in.network_keys = STRV_MAKE("interface.0.name", "eth0", "interface.0.dhcp", "yes");
         in.user_units = true;
         assert_int_equal(plan_build(&in, &p), 0);
         assert_int_equal(p.n_units, 0);
         assert_int_equal(plan_count_errors(&p), 1);
+}
+
+/* What is on the node already: one network unit, as a previous run wrote it. */
+static int same_stat(void *userdata, const char *path, bool want_content, PlanNode *ret) {
+        static const char unit[] = "[Match]\nName=eth0\n\n[Network]\nDHCP=true\n";
+
+        *ret = (PlanNode) { .kind = PLAN_NODE_ABSENT };
+        if (!streq(path, "/run/systemd/network/00-eth0.network"))
+                return 0;
+        *ret = (PlanNode) { .kind = PLAN_NODE_REGULAR, .mode = 0644, .size = strlen(unit) };
+        if (want_content)
+                ret->content = strdup(unit);
+        return want_content && !ret->content ? -ENOMEM : 0;
+}
+
+/* networkd is restarted only when a unit changes: a unit already there with
+ * the same bytes is not "changed". */
+static void test_plan_unchanged(void **state) {
+        (void) state;
+        PlanReader reader = { .stat = same_stat };
+        PlanInput in = {
+                .netconf = "vmware",
+                .network_keys = STRV_MAKE("interface.0.name", "eth0", "interface.0.dhcp", "yes"),
+                .reader = &reader,
+        };
+        _cleanup_(plan_done) Plan p = {};
+
+        assert_int_equal(plan_build(&in, &p), 0);
+        assert_int_equal(p.n_units, 1);
+        assert_true(p.units[0].network);
+        assert_false(p.units[0].changed);
+
+        plan_done(&p);
+        in.network_keys = STRV_MAKE("interface.0.name", "eth0", "interface.0.ip.0.address", "10.1.2.3/8");
+        assert_int_equal(plan_build(&in, &p), 0);
+        assert_int_equal(p.n_units, 1);
+        assert_true(p.units[0].changed);
 }
 
 int main(void) {
@@ -634,6 +686,7 @@ int main(void) {
                 cmocka_unit_test(test_packet_errors),
                 cmocka_unit_test(test_go_formatting),
                 cmocka_unit_test(test_plan),
+                cmocka_unit_test(test_plan_unchanged),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
