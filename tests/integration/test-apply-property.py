@@ -103,6 +103,10 @@ SEED = int(os.environ.get("NODEINIT_PROPERTY_SEED", "20261203"))
 COUNT = int(os.environ.get("NODEINIT_PROPERTY_COUNT", "12" if WRAPPED else "150"))
 ONLY = os.environ.get("NODEINIT_PROPERTY_ONLY")
 CANARY = os.path.join(WORK, "canary")
+# the host's /tmp is read-only here: valgrind (CI's wrapper) keeps its
+# temporary files in $TMPDIR
+os.environ["TMPDIR"] = os.path.join(WORK, "tmp")
+os.mkdir(os.environ["TMPDIR"])
 BOB = 1001
 
 # ---- keys, generated once per run -------------------------------------------
@@ -526,6 +530,11 @@ def check_one(i):
             problems.append(f"apply wrote {p} through a symlink")
     problems.extend(content_checks(cfg, root, fresh, first))
 
+    if fights_accounts(cfg, root):
+        # write_files replaces an account file that the users step edits:
+        # such a config undoes itself on every run and cannot converge
+        shutil.rmtree(case)
+        return report(i, cfg, text, problems, outputs)
     own = {p: v for p, v in first.items() if not p.startswith("/run/nodeinit")}
     rc2, out, err = run(root, args, "rerun")
     judge("rerun", rc2, out, err)
@@ -541,6 +550,23 @@ def check_one(i):
     if m and m.group(1) != "0":
         problems.append(f"rerun: {m.group(1)} steps done again")
 
+    STATS["exit %d" % rc1] = STATS.get("exit %d" % rc1, 0) + 1
+    if any(u["name"] == "bob" for u in cfg["users"]):
+        STATS["bob's keys"] = STATS.get("bob's keys", 0) + 1
+    shutil.rmtree(case)
+    return report(i, cfg, text, problems, outputs)
+
+
+def fights_accounts(cfg, root):
+    for wf in cfg["files"]:
+        n = normalize(wf["path"])
+        res = resolve(root, n) if n else None
+        if res and {res[0], res[1]} & {"/etc/passwd", "/etc/group", "/etc/shadow", "/etc/gshadow"}:
+            return True
+    return False
+
+
+def report(i, cfg, text, problems, outputs):
     if problems:
         print(f"FAIL config {i} (NODEINIT_PROPERTY_SEED={SEED} NODEINIT_PROPERTY_ONLY={i}), "
               f"source {cfg['source']}, bob's symlink variant {cfg['template']}")
@@ -549,12 +575,14 @@ def check_one(i):
             print("  | " + (line if len(line) <= 240 else line[:240] + "..."))
         for p in problems:
             print("  - " + p)
+        if "\\u0000" in json.dumps(cfg):
+            print("  hint: a value holds a NUL byte (YAML \"\\u0000\"); a file or account named by the "
+                  "text before it means the value was read only up to the NUL")
         for what, rc, o, e in outputs:
             print(f"  {what}: exit {rc}")
             for line in CTRL.sub(lambda m: b"\\x%02x" % m.group()[0], o + e).splitlines()[-25:]:
                 line = line.decode(errors="backslashreplace")
                 print("    " + (line if len(line) <= 240 else line[:240] + "..."))
-    shutil.rmtree(case)
     return not problems
 
 
@@ -604,10 +632,11 @@ def content_checks(cfg, root, fresh, after):
                 bad.append(f"/etc/shadow line {x!r} does not have 9 fields")
     # every authorized_keys line is one whole entry of the config
     entries = set()
-    for k in cfg["keys"] + list(cfg["meta_keys"].values()) + [k for u in cfg["users"]
-                                                             for k in u.get("ssh_authorized_keys", [])]:
+    for k in cfg["keys"] + [k for u in cfg["users"] for k in u.get("ssh_authorized_keys", [])]:
         if "\n" not in k and "\r" not in k:
             entries.add(k.strip())
+    # a metadata key is its first line, as EC2's openssh-key ends with one
+    entries |= {re.split("[\r\n]", k)[0].strip() for k in cfg["meta_keys"].values()}
     for p in after:
         if "/.ssh/" in p and after[p][0] == stat.S_IFREG and fresh.get(p) != after[p] and p not in targets:
             for x in lines(root + p):
@@ -631,13 +660,17 @@ def content_checks(cfg, root, fresh, after):
     return bad
 
 
+STATS = {}
+
+
 def main():
     todo = [int(ONLY)] if ONLY is not None else range(COUNT)
     failed = 0
     for i in todo:
         if not check_one(i):
             failed += 1
-    print(f"{len(todo) - failed} of {len(todo)} configs hold every property (seed {SEED})")
+    print(f"{len(todo) - failed} of {len(todo)} configs hold every property (seed {SEED}; "
+          + ", ".join(f"{k}: {v}" for k, v in sorted(STATS.items())) + ")")
     if failed:
         print(f"reproduce: NODEINIT_PROPERTY_SEED={SEED} NODEINIT_PROPERTY_ONLY=<config> {sys.argv[0]}")
     return 1 if failed else 0
