@@ -71,13 +71,13 @@ def nsexec(ns):
 class NsSim:
     """imds-sim.py inside ns on addr:80; killed by PID at the end."""
 
-    def __init__(self, ns, addr):
+    def __init__(self, ns, addr, mode="v2-required"):
         self.tmp = tempfile.TemporaryDirectory(prefix="nit-imds6-")
         self.port_file = os.path.join(self.tmp.name, "port")
         self.stats_file = os.path.join(self.tmp.name, "stats.json")
         self.proc = subprocess.Popen(nsexec(ns) + [sys.executable, SIM, "--bind", addr, "--port", "80",
                                                    "--port-file", self.port_file, "--stats-file",
-                                                   self.stats_file, "--mode", "v2-required"])
+                                                   self.stats_file, "--mode", mode])
         _live.add(self.proc)
         deadline = time.monotonic() + 120  # ends a broken run only
         while not os.path.exists(self.port_file):
@@ -125,7 +125,9 @@ try:
     s4 = NsSim(ns4, V4)
     s6 = NsSim(ns6, V6)
     d4, d6 = NsSim(nsd, V4), NsSim(nsd, V6)
-    sims = [s4, s6, d4, d6]
+    ns1 = netns("v6v1", False, True)
+    s1 = NsSim(ns1, V6, mode="v1-only")
+    sims = [s4, s6, d4, d6, s1]
 
     # IPv4-only subnet: [fd00:ec2::254] never answers; auto does not wait for it.
     rc, out, err = run(ns4, "ec2")
@@ -136,6 +138,13 @@ try:
     rc, out, err = run(ns6, "ec2")
     t.check("ipv6-only auto: exit 0", rc == 0, err)
     provisioned("ipv6-only auto", out, s6.stats(), URL6)
+
+    # --imds=v1 (no token): the first GET is the one sent to both addresses.
+    rc, out, err = run(ns1, "ec2", "--imds=v1")
+    st = s1.stats()
+    t.check("ipv6-only --imds=v1: exit 0, answered over IPv6", rc == 0 and out["where"] == URL6, err)
+    t.check("ipv6-only --imds=v1: no token request, at most 8 GETs", st["puts"] == 0 and 0 < st["gets"] <= 8,
+            st["paths"])
 
     # Dual stack: both answer; the winner serves everything, the other saw
     # at most the token request.
