@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <ctype.h>
-#include <stdarg.h>
-
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "plan/netconf.h"
 
@@ -32,19 +31,6 @@ static void stanza_done(Stanza *s) {
         free(s->opts);
         strv_free(s->post_up);
         *s = (Stanza) {};
-}
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        if (reterr) {
-                va_start(ap, fmt);
-                if (vasprintf(reterr, fmt, ap) < 0)
-                        *reterr = NULL;
-                va_end(ap);
-        }
-        return -EBADMSG;
 }
 
 /* Go's strings.Fields (ASCII whitespace). */
@@ -166,7 +152,7 @@ static int parse_hwaddress(const Stanza *s, const char *iface, char **ret, char 
                 return 0;
         int r = netconf_parse_mac(hw[1], ret);
         if (r == -EINVAL)
-                return fail(reterr, "malformed hwaddress option for \"%s\"", iface);
+                return reterr_printf(reterr, -EBADMSG, "malformed hwaddress option for \"%s\"", iface);
         return r;
 }
 
@@ -226,8 +212,9 @@ static int parse_post_up_route(NetconfIface *f, const char *line, const char *if
         _cleanup_free_ char *d = NULL, *g = NULL;
         r = netconf_ipnet_string(dst, dst_v4, mask, mask_len, &d);
         if (r == -EINVAL)
-                return fail(reterr, "post-up \"%s\" of \"%s\": the destination and netmask do not make a network",
-                            line, iface);
+                return reterr_printf(reterr, -EBADMSG,
+                                     "post-up \"%s\" of \"%s\": the destination and netmask do not make a network",
+                                     line, iface);
         if (r < 0)
                 return r;
         r = netconf_ip_string(gw, gw_v4, &g);
@@ -248,11 +235,12 @@ static int parse_static(Stanza *s, const char *iface, char **reterr) {
 
         f->method = NETCONF_METHOD_STATIC;
         if (!have_ip || !have_mask)
-                return fail(reterr, "malformed static network config for \"%s\"", iface);
+                return reterr_printf(reterr, -EBADMSG, "malformed static network config for \"%s\"", iface);
         r = netconf_ipnet_string(ip, v4, mask + 12, 4, &addr);
         if (r == -EINVAL)
-                return fail(reterr, "address %s with netmask %s of \"%s\" is not an address networkd takes "
-                            "(an IPv6 address, or a netmask that is not contiguous)", a[0], m[0], iface);
+                return reterr_printf(reterr, -EBADMSG,
+                                     "address %s with netmask %s of \"%s\" is not an address networkd takes "
+                                     "(an IPv6 address, or a netmask that is not contiguous)", a[0], m[0], iface);
         if (r < 0)
                 return r;
         r = strv_consume(&f->addresses, TAKE_PTR(addr));
@@ -263,7 +251,7 @@ static int parse_static(Stanza *s, const char *iface, char **reterr) {
                 _cleanup_free_ char *gw = NULL;
                 r = ip_text(g[0], &gw);
                 if (r == -EINVAL)
-                        return fail(reterr, "invalid gateway \"%s\" for \"%s\"", g[0], iface);
+                        return reterr_printf(reterr, -EBADMSG, "invalid gateway \"%s\" for \"%s\"", g[0], iface);
                 if (r < 0)
                         return r;
                 r = netconf_add_route(f, "0.0.0.0/0", gw);
@@ -279,7 +267,8 @@ static int parse_static(Stanza *s, const char *iface, char **reterr) {
                 _cleanup_free_ char *t = NULL;
                 r = ip_text(*ns, &t);
                 if (r == -EINVAL)
-                        return fail(reterr, "invalid nameserver \"%s\" in dns-nameservers of \"%s\"", *ns, iface);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "invalid nameserver \"%s\" in dns-nameservers of \"%s\"", *ns, iface);
                 if (r < 0)
                         return r;
                 r = strv_consume(&f->nameservers, TAKE_PTR(t));
@@ -308,16 +297,16 @@ static int parse_vlan(Stanza *s, const char *iface, char **reterr) {
         else if (startswith(iface, "vlan"))
                 id = iface + 4;
         else
-                return fail(reterr, "malformed vlan name \"%s\"", iface);
+                return reterr_printf(reterr, -EBADMSG, "malformed vlan name \"%s\"", iface);
 
         /* Go's strconv.Atoi: optional sign, decimal digits */
         const char *digits = id + (*id == '+' || *id == '-');
         if (!*digits || strspn(digits, "0123456789") != strlen(digits))
-                return fail(reterr, "malformed vlan name \"%s\"", iface);
+                return reterr_printf(reterr, -EBADMSG, "malformed vlan name \"%s\"", iface);
         errno = 0;
         long long v = strtoll(id, &end, 10);
         if (errno != 0 || *end)
-                return fail(reterr, "malformed vlan name \"%s\"", iface);
+                return reterr_printf(reterr, -EBADMSG, "malformed vlan name \"%s\"", iface);
 
         s->iface.kind = NETCONF_VLAN;
         s->iface.vlan_id = v;
@@ -339,7 +328,7 @@ static int parse_iface_stanza(char **lines, Stanza *ret, char **reterr) {
         if (r < 0)
                 return r;
         if (strv_length(head) != 4)
-                return fail(reterr, "incorrect number of attributes in \"%s\"", lines[0]);
+                return reterr_printf(reterr, -EBADMSG, "incorrect number of attributes in \"%s\"", lines[0]);
         const char *iface = head[1], *method = head[3];
 
         for (char **l = lines + 1; *l; l++) {
@@ -379,7 +368,7 @@ static int parse_iface_stanza(char **lines, Stanza *ret, char **reterr) {
                 s.iface.method = NETCONF_METHOD_DHCP;
                 r = parse_hwaddress(&s, iface, &s.iface.method_hwaddr, reterr);
         } else
-                r = fail(reterr, "invalid config method \"%s\" of \"%s\"", method, iface);
+                r = reterr_printf(reterr, -EBADMSG, "invalid config method \"%s\" of \"%s\"", method, iface);
         if (r < 0)
                 return r;
 
@@ -481,7 +470,7 @@ int netconf_from_debian(const char *text, size_t size, Netconf *ret, char **rete
         /* splitStanzas() and parseStanza(), then createInterfaces() in order */
         for (size_t i = 0; lines[i];) {
                 if (!is_stanza_start(lines[i]))
-                        return fail(reterr, "missing stanza start \"%s\"", lines[i]);
+                        return reterr_printf(reterr, -EBADMSG, "missing stanza start \"%s\"", lines[i]);
                 size_t j = i + 1;
                 while (lines[j] && !is_stanza_start(lines[j]))
                         j++;
@@ -491,7 +480,7 @@ int netconf_from_debian(const char *text, size_t size, Netconf *ret, char **rete
                 if (r < 0)
                         return r;
                 if (strv_length(head) < 2)
-                        return fail(reterr, "malformed stanza start \"%s\"", lines[i]);
+                        return reterr_printf(reterr, -EBADMSG, "malformed stanza start \"%s\"", lines[i]);
                 if (streq(head[0], "iface")) {
                         _cleanup_(stanza_done) Stanza s = {};
                         _cleanup_strv_free_ char **st = NULL;
@@ -505,7 +494,7 @@ int netconf_from_debian(const char *text, size_t size, Netconf *ret, char **rete
                         if (r < 0)
                                 return r;
                 } else if (!streq(head[0], "auto"))
-                        return fail(reterr, "unknown stanza \"%s\"", head[0]);
+                        return reterr_printf(reterr, -EBADMSG, "unknown stanza \"%s\"", head[0]);
                 i = j;
         }
 

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <stdarg.h>
-
 #include "basic/json-util.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "plan/netconf.h"
 
@@ -11,19 +10,6 @@
  * address (private: 10.0.0.0/8, public: the default route of its family),
  * DNS from "dns", else Google's. Where it wrote "<nil>" (a missing address)
  * or panicked (no interfaces), this is an error naming the field. */
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        if (reterr) {
-                va_start(ap, fmt);
-                if (vasprintf(reterr, fmt, ap) < 0)
-                        *reterr = NULL;
-                va_end(ap);
-        }
-        return -EBADMSG;
-}
 
 static json_object *get(json_object *o, const char *key, json_type type) {
         json_object *v = NULL;
@@ -38,7 +24,7 @@ static int get_ip(json_object *o, const char *key, size_t idx, uint8_t ret[16], 
         json_object *v = get(o, key, json_type_string);
 
         if (!v || netconf_parse_ip(json_object_get_string(v), ret, ret_v4) < 0)
-                return fail(reterr, "network.addresses[%zu].%s: not an IP address", idx, key);
+                return reterr_printf(reterr, -EBADMSG, "network.addresses[%zu].%s: not an IP address", idx, key);
         return 0;
 }
 
@@ -63,7 +49,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
 
         root = json ? json_tokener_parse(json) : NULL;
         if (!root || !json_object_is_type(root, json_type_object))
-                return fail(reterr, "network: not a JSON object");
+                return reterr_printf(reterr, -EBADMSG, "network: not a JSON object");
 
         /* "dns" absent or null: Google's; an empty list: none */
         json_object *d = get(root, "dns", json_type_array);
@@ -74,7 +60,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
                         r = e && json_object_is_type(e, json_type_string) ?
                                 ip_text(json_object_get_string(e), &t) : -EINVAL;
                         if (r == -EINVAL)
-                                return fail(reterr, "network.dns[%zu]: not an IP address", i);
+                                return reterr_printf(reterr, -EBADMSG, "network.dns[%zu]: not an IP address", i);
                         if (r < 0)
                                 return r;
                         r = strv_consume(&dns, TAKE_PTR(t));
@@ -97,7 +83,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
                 _cleanup_free_ char *s = NULL, *g = NULL;
 
                 if (!a || !json_object_is_type(a, json_type_object))
-                        return fail(reterr, "network.addresses[%zu]: not an object", i);
+                        return reterr_printf(reterr, -EBADMSG, "network.addresses[%zu]: not an object", i);
                 r = get_ip(a, "address", i, ip, &v4, reterr);
                 if (r < 0)
                         return r;
@@ -110,9 +96,10 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
                 /* the netmask parsed as an address: 16 bytes, as Go held it */
                 r = netconf_ipnet_string(ip, v4, mask, 16, &s);
                 if (r == -EINVAL)
-                        return fail(reterr, "network.addresses[%zu]: netmask %s does not fit address %s", i,
-                                    json_object_get_string(get(a, "netmask", json_type_string)),
-                                    json_object_get_string(get(a, "address", json_type_string)));
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "network.addresses[%zu]: netmask %s does not fit address %s", i,
+                                             json_object_get_string(get(a, "netmask", json_type_string)),
+                                             json_object_get_string(get(a, "address", json_type_string)));
                 if (r < 0)
                         return r;
                 r = strv_consume(&bond.addresses, TAKE_PTR(s));
@@ -134,7 +121,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
         json_object *nics = get(root, "interfaces", json_type_array);
         size_t n_nics = nics ? json_object_array_length(nics) : 0;
         if (n_nics == 0)
-                return fail(reterr, "network.interfaces: no interface to bond");
+                return reterr_printf(reterr, -EBADMSG, "network.interfaces: no interface to bond");
 
         bond.name = strdup("bond0");
         if (!bond.name)
@@ -163,7 +150,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
                 json_object *name = get(nic, "name", json_type_string);
 
                 if (!name || !*json_object_get_string(name))
-                        return fail(reterr, "network.interfaces[%zu].name: missing", i);
+                        return reterr_printf(reterr, -EBADMSG, "network.interfaces[%zu].name: missing", i);
                 if (strv_extend(&bond.slaves, json_object_get_string(name)) < 0)
                         return -ENOMEM;
                 NetconfIface *f = netconf_add(&n, NETCONF_PHYSICAL, json_object_get_string(name));

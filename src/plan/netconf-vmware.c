@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <stdarg.h>
 
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "plan/netconf.h"
 
@@ -8,19 +9,6 @@
  * coreos-cloudinit's network/vmware.go read them: interfaces 0, 1, ... until
  * one has neither addresses, routes nor dhcp=yes; every static one gets the
  * dns.server.N / dns.domain.N lists. Interfaces keep their key order. */
-
-static int fail(char **reterr, const char *fmt, ...) _printf_(2, 3);
-static int fail(char **reterr, const char *fmt, ...) {
-        va_list ap;
-
-        if (reterr) {
-                va_start(ap, fmt);
-                if (vasprintf(reterr, fmt, ap) < 0)
-                        *reterr = NULL;
-                va_end(ap);
-        }
-        return -EBADMSG;
-}
 
 static const char *get(char * const *keys, const char *fmt, ...) _printf_(2, 3);
 static const char *get(char * const *keys, const char *fmt, ...) {
@@ -61,7 +49,7 @@ static int one_interface(char * const *keys, unsigned i, char **dns, char **doma
         if (v && streq(v, "yes"))
                 dhcp = true;
         else if (v && !streq(v, "no"))
-                return fail(reterr, "interface.%u.dhcp: invalid DHCP option: \"%s\"", i, v);
+                return reterr_printf(reterr, -EBADMSG, "interface.%u.dhcp: invalid DHCP option: \"%s\"", i, v);
 
         /* processAddressConfig(): the address as given, with its prefix */
         for (unsigned a = 0; (v = get(keys, "interface.%u.ip.%u.address", i, a)); a++) {
@@ -71,13 +59,15 @@ static int one_interface(char * const *keys, unsigned i, char **dns, char **doma
                 _cleanup_free_ char *s = NULL;
 
                 if (netconf_parse_cidr(v, ip, &v4, &prefix, NULL) < 0)
-                        return fail(reterr, "interface.%u.ip.%u.address: invalid address: \"%s\"", i, a, v);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "interface.%u.ip.%u.address: invalid address: \"%s\"", i, a, v);
                 for (unsigned k = 0; k < prefix; k++)
                         mask[k / 8] |= (uint8_t) (0x80 >> (k % 8));
                 bool text_v4 = !strchr(v, ':');
                 r = netconf_ipnet_string(ip, v4, mask, text_v4 ? 4 : 16, &s);
                 if (r == -EINVAL)
-                        return fail(reterr, "interface.%u.ip.%u.address: invalid address: \"%s\"", i, a, v);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "interface.%u.ip.%u.address: invalid address: \"%s\"", i, a, v);
                 if (r < 0)
                         return r;
                 r = strv_consume(&f.addresses, TAKE_PTR(s));
@@ -94,17 +84,19 @@ static int one_interface(char * const *keys, unsigned i, char **dns, char **doma
                 if (!gw && !dst)
                         break;
                 if (!dst)
-                        return fail(reterr, "interface.%u.route.%u: missing destination key", i, l);
+                        return reterr_printf(reterr, -EBADMSG, "interface.%u.route.%u: missing destination key", i, l);
                 if (!gw)
-                        return fail(reterr, "interface.%u.route.%u: missing gateway key", i, l);
+                        return reterr_printf(reterr, -EBADMSG, "interface.%u.route.%u: missing gateway key", i, l);
                 r = ip_text(gw, &g);
                 if (r == -EINVAL)
-                        return fail(reterr, "interface.%u.route.%u.gateway: invalid gateway: \"%s\"", i, l, gw);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "interface.%u.route.%u.gateway: invalid gateway: \"%s\"", i, l, gw);
                 if (r < 0)
                         return r;
                 r = netconf_parse_cidr(dst, NULL, NULL, NULL, &d);
                 if (r == -EINVAL)
-                        return fail(reterr, "interface.%u.route.%u.destination: invalid CIDR address: %s", i, l, dst);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "interface.%u.route.%u.destination: invalid CIDR address: %s", i, l, dst);
                 if (r < 0)
                         return r;
                 r = netconf_add_route(&f, d, g);
@@ -116,8 +108,9 @@ static int one_interface(char * const *keys, unsigned i, char **dns, char **doma
         if (v) {
                 r = netconf_parse_mac(v, &f.hwaddr);
                 if (r == -EINVAL)
-                        return fail(reterr, "interface.%u.mac: error while parsing MAC address: "
-                                    "address %s: invalid MAC address", i, v);
+                        return reterr_printf(reterr, -EBADMSG,
+                                             "interface.%u.mac: error while parsing MAC address: "
+                                             "address %s: invalid MAC address", i, v);
                 if (r < 0)
                         return r;
         }
@@ -167,7 +160,7 @@ int netconf_from_vmware(char * const *keys, Netconf *ret, char **reterr) {
                 _cleanup_free_ char *t = NULL;
                 r = ip_text(v, &t);
                 if (r == -EINVAL)
-                        return fail(reterr, "dns.server.%u: invalid nameserver: \"%s\"", i, v);
+                        return reterr_printf(reterr, -EBADMSG, "dns.server.%u: invalid nameserver: \"%s\"", i, v);
                 if (r < 0)
                         return r;
                 r = strv_consume(&dns, TAKE_PTR(t));

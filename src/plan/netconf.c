@@ -4,6 +4,7 @@
 #include <ctype.h>
 
 #include "basic/buf.h"
+#include "basic/strformat.h"
 #include "basic/strv.h"
 #include "plan/netconf.h"
 
@@ -164,12 +165,10 @@ int netconf_link(Netconf *n, char **reterr) {
                 if (child[i])
                         continue;
                 r = set_depth(n, i, 0, &d);
-                if (r == -ELOOP) {
-                        if (reterr && asprintf(reterr, "interfaces stacked on %s (bond-slaves, vlan-raw-device) "
-                                               "lead back to one another", strna(n->ifaces[i].name)) < 0)
-                                *reterr = NULL;
-                        return r;
-                }
+                if (r == -ELOOP)
+                        return reterr_printf(reterr, r,
+                                             "interfaces stacked on %s (bond-slaves, vlan_raw_device) lead back to "
+                                             "one another", strna(n->ifaces[i].name));
                 if (r < 0)
                         return r;
         }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "basic/strformat.h"
 #include "plan/netconf.h"
 #include "plan/plan-internal.h"
 
@@ -52,26 +53,26 @@ static int add_network_unit(Planner *P, const char *name, char *content, const c
 static int netconf_parse(const PlanInput *in, Netconf *ret, char **reterr) {
         if (streq(in->netconf, "debian")) {
                 if (!in->network_config)
-                        return asprintf(reterr, "the datasource has no network configuration (a config drive's "
-                                        "meta_data.json network_config.content_path)") < 0 ? -ENOMEM : -ENODATA;
+                        return reterr_printf(reterr, -ENODATA,
+                                             "the datasource has no network configuration (a config drive's "
+                                             "meta_data.json network_config.content_path)");
                 return netconf_from_debian(in->network_config, in->network_config_size, ret, reterr);
         }
         if (streq(in->netconf, "packet")) {
                 if (!in->network_config)
-                        return asprintf(reterr, "the datasource has no network description (Packet's metadata "
-                                        "\"network\" object)") < 0 ? -ENOMEM : -ENODATA;
+                        return reterr_printf(reterr, -ENODATA,
+                                             "the datasource has no network description (Packet's metadata "
+                                             "\"network\" object)");
                 return netconf_from_packet(in->network_config, ret, reterr);
         }
         if (streq(in->netconf, "vmware")) {
                 /* a VMware source without interface keys gives an empty
                  * list: no interface, as in coreos-cloudinit */
                 if (!in->network_keys)
-                        return asprintf(reterr, "the datasource has no VMware guestinfo interface keys") < 0 ? -ENOMEM
-                                                                                                        : -ENODATA;
+                        return reterr_printf(reterr, -ENODATA, "the datasource has no VMware guestinfo interface keys");
                 return netconf_from_vmware(in->network_keys, ret, reterr);
         }
-        return asprintf(reterr, "unknown network configuration format \"%s\"", in->netconf) < 0 ? -ENOMEM
-                                                                                                : -EINVAL;
+        return reterr_printf(reterr, -EINVAL, "unknown network configuration format \"%s\"", in->netconf);
 }
 
 int plan_network(Planner *P) {
