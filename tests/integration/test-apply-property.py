@@ -153,6 +153,8 @@ HOSTILE_HASHES = [
 VALID_NAMES = ["alice", "carol_1", "dave-x", "_svc", "eve$", "u" * 32, "frank9"]
 HOSTILE_NAMES = ["..", "../x", "a/b", ".", "", "x\ny", "x\x1b[2Jy", "u" * 33, "a$b", "Alice", "-rf", "x:y",
                  "1abc", "ünï", "bob/../root", "x y", "x\x00y"]
+# a comma would make useradd --groups add the user to root's group
+HOSTILE_GROUPS = ["adm,root", "root", "a\nb", "../x", "x:y", "sudo ", "nosuchgroup"]
 VALID_HOSTNAMES = ["node1", "web-2.example.com"]
 HOSTILE_HOSTNAMES = ["x\x1b]0;t\x07", "../etc/passwd", "h" * 70, "a\nb"]
 CANARY_REL = CANARY.lstrip("/")
@@ -404,6 +406,8 @@ def generate(rng):
             u["passwd"] = pick([VALID_HASH], HOSTILE_HASHES)
         if rng.random() < 0.7:
             u["ssh_authorized_keys"] = [pick(VALID_KEYS, HOSTILE_KEYS) for _ in range(rng.randrange(1, 3))]
+        if rng.random() < 0.3:
+            u["groups"] = [pick(["sudo", "adm"], HOSTILE_GROUPS) for _ in range(rng.randrange(1, 3))]
         if hostile and rng.random() < 0.2:
             u["homedir"] = rng.choice(["/home/bob", "/srv/homes/" + u["name"].replace("\x00", ""), "/srv/out/h"])
         cfg["users"].append(u)
@@ -441,6 +445,8 @@ def render(cfg):
             for k in ("passwd", "homedir"):
                 if k in u:
                     y.append(f"    {k}: {q(u[k])}")
+            if "groups" in u:
+                y.append("    groups: [" + ", ".join(q(g) for g in u["groups"]) + "]")
             if "ssh_authorized_keys" in u:
                 y.append("    ssh_authorized_keys:")
                 y += [f"      - {q(k)}" for k in u["ssh_authorized_keys"]]
@@ -627,6 +633,11 @@ def content_checks(cfg, root, fresh, after):
         rootline = [x for x in sh if x.startswith("root:")]
         if len(rootline) != 1 or rootline[0].split(":")[1] not in hashes:
             bad.append(f"root's shadow line is now {rootline}")
+        if targets.isdisjoint({"/etc/group", "/etc/gshadow"}):
+            named = {g for u in cfg["users"] for g in u.get("groups", [])}
+            for f, line in (("/etc/group", "root:x:0:"), ("/etc/gshadow", "root:*::")):
+                if "root" not in named and line not in lines(root + f):
+                    bad.append(f"{f}: root's group is now {[x for x in lines(root + f) if x.startswith('root:')]}")
         names = [x.split(":")[0] for x in lines(root + "/etc/passwd")]
         for n in names:
             if n not in ("root", "bob", "core") and not any(u["name"] == n and valid_name(n) for u in cfg["users"]):
