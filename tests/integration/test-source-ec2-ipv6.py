@@ -44,9 +44,11 @@ def sh(*cmd):
     subprocess.run(cmd, check=True, capture_output=True)
 
 
-def netns(name, v4_sim, v6_sim):
+def netns(name, v4_sim, v6_sim, v6_route=True):
     """A namespace whose imds0 holds the simulators' addresses; the other
-    family routes out of imds0, where its packets are dropped unanswered."""
+    family routes out of imds0, where its packets are dropped unanswered
+    (v6_route=False: no IPv6 address or route at all, as in an IPv4-only
+    VPC or this project's cluster namespaces)."""
     ns = f"{RUN}-{name}"
     sh("ip", "netns", "add", ns)
     made.append(ns)
@@ -55,11 +57,12 @@ def netns(name, v4_sim, v6_sim):
     sh("ip", "-n", ns, "link", "set", "imds0", "up")
     sh("ip", "-n", ns, "link", "set", "imds1", "up")
     sh("ip", "-n", ns, "addr", "add", f"{V4}/16" if v4_sim else "169.254.0.1/16", "dev", "imds0")
-    sh("ip", "-n", ns, "addr", "add", f"{V6}/64" if v6_sim else "fd00:ec2::1/64", "dev", "imds0", "nodad")
+    if v6_sim or v6_route:
+        sh("ip", "-n", ns, "addr", "add", f"{V6}/64" if v6_sim else "fd00:ec2::1/64", "dev", "imds0", "nodad")
     # the silent family: a fixed neighbour, so packets leave into imds1,
     # which has no such address and drops them (no ARP/ND failure either)
     for addr, sim in ((V4, v4_sim), (V6, v6_sim)):
-        if not sim:
+        if not sim and (addr == V4 or v6_route):
             sh("ip", "-n", ns, "neigh", "add", addr, "lladdr", "02:00:5e:00:00:fe", "dev", "imds0", "nud", "permanent")
     return ns
 
@@ -127,12 +130,19 @@ try:
     d4, d6 = NsSim(nsd, V4), NsSim(nsd, V6)
     ns1 = netns("v6v1", False, True)
     s1 = NsSim(ns1, V6, mode="v1-only")
-    sims = [s4, s6, d4, d6, s1]
+    nsn = netns("v4nr", True, False, v6_route=False)
+    sn = NsSim(nsn, V4)
+    sims = [s4, s6, d4, d6, s1, sn]
 
     # IPv4-only subnet: [fd00:ec2::254] never answers; auto does not wait for it.
     rc, out, err = run(ns4, "ec2")
     t.check("ipv4-only auto: exit 0", rc == 0, err)
     provisioned("ipv4-only auto", out, s4.stats(), URL4)
+
+    # No IPv6 at all: the IPv6 request fails at once, the IPv4 one answers.
+    rc, out, err = run(nsn, "ec2")
+    t.check("no IPv6 route, auto: exit 0", rc == 0, err)
+    provisioned("no IPv6 route, auto", out, sn.stats(), URL4)
 
     # IPv6-only subnet: 169.254.169.254 never answers.
     rc, out, err = run(ns6, "ec2")
