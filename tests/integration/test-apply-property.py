@@ -6,9 +6,9 @@ a local user bob whose home holds symlinks to /etc/x:
 
   0. --dry-run changes nothing at all;
   1. nothing outside the root changes: the host is read-only in this test's
-     mount namespace (an attempt shows as EROFS), and a canary directory
-     beside the root, named by absolute symlinks planted in the root, stays
-     as it was;
+     mount namespace (an attempt shows as EROFS), and the work directory
+     around the root (a canary named by absolute and climbing symlinks
+     planted in the root, the templates, the inputs) stays as it was;
   2. every path that changed under the root is one the config intends (the
      allowed set is computed from the generated config, never from
      nodeinit's output): a write_files path as normalised and resolved in the
@@ -77,7 +77,7 @@ def readonly_host():
     for mp, fstype in mounts:
         if mp == WORK or mp.startswith(WORK + "/") or fstype == "nsfs":
             continue
-        if mp.startswith(("/proc", "/sys", "/dev")):
+        if any(mp == d or mp.startswith(d + "/") for d in ("/proc", "/sys", "/dev")):
             continue
         r = subprocess.run(["mount", "-o", "remount,bind,ro", mp], stderr=subprocess.DEVNULL)
         if r.returncode != 0 and mp == "/":
@@ -183,7 +183,7 @@ def write(path, text, mode=0o644, uid=0):
 
 def build_template(t, variant):
     """A Debian-like root; `variant` chooses which of bob's symlinks exists."""
-    for d in ("etc/skel", "root", "home", "srv", "etc/x", "etc/rootdst", "var/lib"):
+    for d in ("etc/skel", "root", "home", "srv", "etc/x", "var/lib"):
         os.makedirs(os.path.join(t, d), exist_ok=True)
     write(f"{t}/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nbob:x:1001:1001::/home/bob:/bin/bash\n")
     write(f"{t}/etc/group", "root:x:0:\nadm:x:4:\nsudo:x:27:\nbob:x:1001:\n")
@@ -697,7 +697,8 @@ def main():
     print(f"{len(todo) - failed} of {len(todo)} configs hold every property (seed {SEED}; "
           + ", ".join(f"{k}: {v}" for k, v in sorted(STATS.items())) + ")")
     if failed:
-        print(f"reproduce: NODEINIT_PROPERTY_SEED={SEED} NODEINIT_PROPERTY_ONLY=<config> {sys.argv[0]}")
+        print(f"reproduce one: NODEINIT={NODEINIT} NODEINIT_PROPERTY_SEED={SEED} NODEINIT_PROPERTY_ONLY=<config> "
+              f"python3 {os.path.abspath(__file__)}")
     return 1 if failed else 0
 
 
