@@ -13,6 +13,7 @@ if [[ ! -x $nodeinit ]]; then
 fi
 # /opt/nodeinit inside each node is the build tree holding that binary
 export CLUSTER_BUILDDIR=${CLUSTER_BUILDDIR:-$(dirname "$(readlink -f "$nodeinit")")}
-export NODE_PROVISION=${NODE_PROVISION:-/opt/nodeinit/$(basename "$nodeinit") --from-ec2-metadata=http://169.254.169.254/}
+# the shipped hook's command line: no URL, so IPv4 and IPv6 IMDS are raced
+export NODE_PROVISION=${NODE_PROVISION:-/opt/nodeinit/$(basename "$nodeinit") --from-metadata-service}
 export CLUSTER_ETCD_UNIT=${CLUSTER_ETCD_UNIT:-etcd2.service}
 exec bash "$here/test-cluster-standin.sh" "$@"
