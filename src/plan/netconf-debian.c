@@ -156,15 +156,6 @@ static int parse_hwaddress(const Stanza *s, const char *iface, char **ret, char 
         return r;
 }
 
-static int ip_text(const char *s, char **ret) {
-        uint8_t ip[16];
-        bool v4;
-
-        if (netconf_parse_ip(s, ip, &v4) < 0)
-                return -EINVAL;
-        return netconf_ip_string(ip, v4, ret);
-}
-
 /* post-up "route add [-net DEST] [netmask MASK] [gw GW]": added when all
  * three are known, as coreos-cloudinit did; anything else is left alone. */
 static int parse_post_up_route(NetconfIface *f, const char *line, const char *iface, char **reterr) {
@@ -249,7 +240,7 @@ static int parse_static(Stanza *s, const char *iface, char **reterr) {
 
         if (g && strv_length(g) == 1) {
                 _cleanup_free_ char *gw = NULL;
-                r = ip_text(g[0], &gw);
+                r = netconf_ip_text(g[0], &gw);
                 if (r == -EINVAL)
                         return reterr_printf(reterr, -EBADMSG, "invalid gateway \"%s\" for \"%s\"", g[0], iface);
                 if (r < 0)
@@ -265,7 +256,7 @@ static int parse_static(Stanza *s, const char *iface, char **reterr) {
 
         STRV_FOREACH(ns, opt_get(s, "dns-nameservers")) {
                 _cleanup_free_ char *t = NULL;
-                r = ip_text(*ns, &t);
+                r = netconf_ip_text(*ns, &t);
                 if (r == -EINVAL)
                         return reterr_printf(reterr, -EBADMSG,
                                              "invalid nameserver \"%s\" in dns-nameservers of \"%s\"", *ns, iface);

@@ -28,15 +28,6 @@ static int get_ip(json_object *o, const char *key, size_t idx, uint8_t ret[16], 
         return 0;
 }
 
-static int ip_text(const char *s, char **ret) {
-        uint8_t ip[16];
-        bool v4;
-
-        if (netconf_parse_ip(s, ip, &v4) < 0)
-                return -EINVAL;
-        return netconf_ip_string(ip, v4, ret);
-}
-
 int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
         _cleanup_(json_object_putp) json_object *root = NULL;
         _cleanup_(netconf_done) Netconf n = {};
@@ -58,7 +49,7 @@ int netconf_from_packet(const char *json, Netconf *ret, char **reterr) {
                         json_object *e = json_object_array_get_idx(d, i);
                         _cleanup_free_ char *t = NULL;
                         r = e && json_object_is_type(e, json_type_string) ?
-                                ip_text(json_object_get_string(e), &t) : -EINVAL;
+                                netconf_ip_text(json_object_get_string(e), &t) : -EINVAL;
                         if (r == -EINVAL)
                                 return reterr_printf(reterr, -EBADMSG, "network.dns[%zu]: not an IP address", i);
                         if (r < 0)

@@ -28,15 +28,6 @@ static const char *get(char * const *keys, const char *fmt, ...) {
         return v;
 }
 
-static int ip_text(const char *s, char **ret) {
-        uint8_t ip[16];
-        bool v4;
-
-        if (netconf_parse_ip(s, ip, &v4) < 0)
-                return -EINVAL;
-        return netconf_ip_string(ip, v4, ret);
-}
-
 static int one_interface(char * const *keys, unsigned i, char **dns, char **domains, Netconf *n, bool *ret_done,
                          char **reterr) {
         _cleanup_(netconf_iface_done) NetconfIface f = { .kind = NETCONF_PHYSICAL };
@@ -87,7 +78,7 @@ static int one_interface(char * const *keys, unsigned i, char **dns, char **doma
                         return reterr_printf(reterr, -EBADMSG, "interface.%u.route.%u: missing destination key", i, l);
                 if (!gw)
                         return reterr_printf(reterr, -EBADMSG, "interface.%u.route.%u: missing gateway key", i, l);
-                r = ip_text(gw, &g);
+                r = netconf_ip_text(gw, &g);
                 if (r == -EINVAL)
                         return reterr_printf(reterr, -EBADMSG,
                                              "interface.%u.route.%u.gateway: invalid gateway: \"%s\"", i, l, gw);
@@ -158,7 +149,7 @@ int netconf_from_vmware(char * const *keys, Netconf *ret, char **reterr) {
 
         for (unsigned i = 0; (v = get(keys, "dns.server.%u", i)); i++) {
                 _cleanup_free_ char *t = NULL;
-                r = ip_text(v, &t);
+                r = netconf_ip_text(v, &t);
                 if (r == -EINVAL)
                         return reterr_printf(reterr, -EBADMSG, "dns.server.%u: invalid nameserver: \"%s\"", i, v);
                 if (r < 0)

@@ -458,3 +458,12 @@ int netconf_modprobe_params(const NetconfIface *i, char **ret) {
         *ret = buf_steal(&b, NULL);
         return *ret ? 0 : -ENOMEM;
 }
+
+int netconf_ip_text(const char *s, char **ret) {
+        uint8_t ip[16];
+        bool v4;
+
+        if (netconf_parse_ip(s, ip, &v4) < 0)
+                return -EINVAL;
+        return netconf_ip_string(ip, v4, ret);
+}

@@ -93,6 +93,9 @@ int netconf_modprobe_params(const NetconfIface *i, char **ret);
  * *ret_v4 says whether the address is an IPv4 one (mapped ones included). */
 int netconf_parse_ip(const char *s, uint8_t ret[16], bool *ret_v4);
 int netconf_ip_string(const uint8_t ip[16], bool v4, char **ret);
+/* The two above in one: s as Go prints the address it parses; -EINVAL when
+ * it is not one. */
+int netconf_ip_text(const char *s, char **ret);
 /* A net.IPNet as Go prints it: the address (not masked) "/" the prefix
  * length. mask is 4 or 16 bytes. -EINVAL where Go printed "<nil>" (an IPv6
  * address with an IPv4 mask) or a hex mask (not contiguous). */
