@@ -147,6 +147,12 @@ static int decode_list(Decoder *d, const Node *seq, const SchemaField *f, void *
         return 0;
 }
 
+/* write_files content is bytes (!!binary may hold any); every other string
+ * is text that reaches a C string, a path, a tool or a unit file. */
+static bool field_takes_bytes(const SchemaStruct *s, const SchemaField *f) {
+        return s == &schema_ConfigFile && streq(f->key, "content");
+}
+
 static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value *v) {
         const char **l = arena_new0(d->arena, const char *, seq->n_children + 1);
         size_t n = 0;
@@ -173,7 +179,7 @@ static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value 
                         if (len != e->len && !(s = arena_strndup(d->arena, s, len)))
                                 return -ENOMEM;
                 }
-                if (f->check && (memchr(s, 0, len) || check_fails(f->check, s))) {
+                if (memchr(s, 0, len) || (f->check && check_fails(f->check, s))) {
                         /* the entry is dropped as well as marked: it can reach
                          * nothing even where marks are not honoured */
                         char key[64];
@@ -278,8 +284,10 @@ static int decode_field(Decoder *d, const Node *key, const Node *val, const Sche
                 return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
                                     "content cannot be decoded as \"!!binary\"");
         }
-        if (f->check && f->check->problem && memchr(v->str, 0, v->len)) {
-                /* !!binary can carry a NUL, which no check below would see */
+        if (memchr(v->str, 0, v->len) && !field_takes_bytes(s, f)) {
+                /* a "\0" escape or !!binary can carry a NUL, which no check
+                 * below would see, and every user of the value but a file's
+                 * bytes would read it as the value's end (/etc/shadow\0.x) */
                 v->set = false;
                 return config_error(d->arena, d->diags, v, d->item, val->line, val->column,
                                     "invalid \"%s\": contains a NUL byte", f->key);

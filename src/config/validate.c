@@ -111,7 +111,8 @@ static int check_files(CloudConfig *c, DiagList *diags) {
         for (size_t i = 0; i < cc->n_write_files; i++) {
                 ConfigFile *f = cc->write_files + i;
 
-                if (!f->path.set || f->path.len == 0) {
+                /* a refused path has its own error: it is not missing */
+                if ((!f->path.set || f->path.len == 0) && !f->path.error) {
                         r = config_error(&c->doc.arena, diags, NULL, &f->self, f->self.line, f->self.column,
                                          "write_files[%zu] has no \"path\"", i);
                         if (r < 0)
@@ -148,7 +149,7 @@ static int check_units(CloudConfig *c, DiagList *diags) {
         for (size_t i = 0; i < co->n_units; i++) {
                 ConfigUnit *u = co->units + i;
 
-                if (!u->name.set || u->name.len == 0) {
+                if ((!u->name.set || u->name.len == 0) && !u->name.error) {
                         r = config_error(&c->doc.arena, diags, NULL, &u->self, u->self.line, u->self.column,
                                          "units[%zu] has no \"name\"", i);
                         if (r < 0)
@@ -171,7 +172,7 @@ static int check_units(CloudConfig *c, DiagList *diags) {
 static int check_users(CloudConfig *c, DiagList *diags) {
         for (size_t i = 0; i < c->cc.n_users; i++) {
                 ConfigUser *u = c->cc.users + i;
-                if (u->name.set && u->name.len > 0)
+                if ((u->name.set && u->name.len > 0) || u->name.error)
                         continue;
                 int r = config_error(&c->doc.arena, diags, NULL, &u->self, u->self.line, u->self.column,
                                      "users[%zu] has no \"name\"", i);

@@ -372,6 +372,15 @@ static void test_passwd_fields(void **state) {
         assert_diags(H "users:\n  - name: bob\n    passwd: !!binary YQBi\n",
                      "4:13: error: invalid \"passwd\": contains a NUL byte\n");
         VALID("users:\n  - name: bob\n    passwd: $6$rounds=4096$salt$hash/./AB\n");
+        /* a "\0" escape cut the C string short: /etc/shadow\0.x was
+         * /etc/shadow, root\0x was root (found by test-apply-property) */
+        assert_diags(H "write_files:\n  - path: \"/etc/shadow\\0.example\"\n    content: x\n",
+                     "3:11: error: invalid \"path\": contains a NUL byte\n");
+        assert_diags(H "users:\n  - name: \"root\\0x\"\n    passwd: $6$s$h\n",
+                     "3:11: error: invalid \"name\": contains a NUL byte\n");
+        assert_diags(H "users:\n  - name: bob\n    groups: [\"adm\\0x\"]\n",
+                     "4:14: error: invalid \"groups[0]\": contains a NUL byte\n");
+        VALID("write_files:\n  - path: /a\n    content: !!binary AGIA\n");
 
         assert_diags(H "users:\n  - name: bob\n    gecos: \"Bob\\nroot\"\n",
                      "4:12: error: invalid \"gecos\": contains a control character (the tools read one user per line)\n");
