@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "basic/buf.h"
 #include "basic/passwd.h"
+#include "basic/ssh-key.h"
 #include "basic/strv.h"
 #include "config/validate.h"
 #include "plan/plan-internal.h"
@@ -456,7 +457,26 @@ int plan_default_user_keys(Planner *P) {
         size_t n_md = 0;
         for (const char *const *k = P->in->metadata_keys; k && *k; k++)
                 n_md++;
-        r = add_keys(P, &keys, P->in->metadata_keys, n_md, "metadata");
+        /* user-data keys were checked as OpenSSH key lines by the validator;
+         * metadata keys come unchecked from the datasource */
+        _cleanup_strv_free_ char **md_keys = NULL;
+        for (size_t i = 0; i < n_md; i++) {
+                const char *reason = NULL;
+                r = ssh_key_line_check(P->in->metadata_keys[i], &reason);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        r = planner_issue(P, false, "metadata",
+                                          "SSH key %zu %s; that key is not installed", i + 1, reason);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                r = strv_extend(&md_keys, P->in->metadata_keys[i]);
+                if (r < 0)
+                        return r;
+        }
+        r = add_keys(P, &keys, (const char *const *) md_keys, strv_length(md_keys), "metadata");
         if (r < 0)
                 return r;
 

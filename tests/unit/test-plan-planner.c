@@ -486,12 +486,15 @@ static void test_units_mask_unmask(void **state) {
 static void test_metadata_keys(void **state) {
         Fake fake = {};
         Plan plan = {};
-        const char *keys[] = { "ssh-rsa AAAA one\ncommand=\"evil\" ssh-rsa X", "ssh-rsa BBBB two", "ssh-rsa BBBB two", NULL };
+        /* two lines; not a key (a blob of another type); a key, twice */
+        const char *keys[] = { "ssh-ed25519 " K1 " one\ncommand=\"evil\" ssh-rsa X", "ssh-rsa " K3 " three",
+                               "ssh-ed25519 " K2 " two", "ssh-ed25519 " K2 " two", NULL };
         PlanReader rd = { fake_stat, fake_list, fake_owner, &fake };
         PlanInput in = { .metadata_keys = keys, .reader = &rd, .ssh_key_name = "md" };
         assert_int_equal(plan_build(&in, &plan), 0);
-        assert_int_equal(plan_count_errors(&plan), 1);
-        assert_string_equal(plan_find_file(&plan, "/home/core/.ssh/authorized_keys.d/md")->content, "ssh-rsa BBBB two\n");
+        assert_int_equal(plan_count_errors(&plan), 2);
+        assert_string_equal(plan_find_file(&plan, "/home/core/.ssh/authorized_keys.d/md")->content,
+                            "ssh-ed25519 " K2 " two\n");
         plan_done(&plan);
 
         in.ssh_key_name = "../escape";
