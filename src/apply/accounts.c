@@ -12,6 +12,7 @@
 #include "basic/buf.h"
 #include "basic/log.h"
 #include "basic/passwd.h"
+#include "basic/path-util.h"
 #include "basic/strformat.h"
 #include "basic/strv.h"
 #include "basic/time-util.h"
@@ -184,21 +185,6 @@ int accounts_useradd_argv(const PlanUser *u, const char *root, char ***ret) {
 }
 
 /* The tool's path, in the directories useradd and chpasswd live in. */
-static int find_tool(const char *name, char **ret) {
-        static const char * const dirs[] = { "/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/" };
-
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_free_ char *p = NULL;
-                if (asprintf(&p, "%s%s", dirs[i], name) < 0)
-                        return -ENOMEM;
-                if (access(p, X_OK) == 0) {
-                        *ret = TAKE_PTR(p);
-                        return 0;
-                }
-        }
-        return -ENOENT;
-}
-
 /* How long a tool may take to act on SIGTERM before its group gets
  * SIGKILL. */
 #define TOOL_KILL_GRACE_USEC (3ULL * USEC_PER_SEC)
@@ -291,7 +277,7 @@ static int run_tool(const char *name, char **args, const char *input, uint64_t d
         if (deadline_usec > 0 && now_monotonic_usec() >= deadline_usec)
                 return strprintf_set(&ret->message, "%s not run: the run's deadline has passed", name) < 0
                         ? -ENOMEM : -ETIME;
-        r = find_tool(name, &path);
+        r = find_executable(name, "/usr/sbin:/sbin:/usr/bin:/bin", &path);
         if (r == -ENOENT)
                 return strprintf_set(&ret->message, "%s is not installed", name) < 0 ? -ENOMEM : -ENOENT;
         if (r < 0)

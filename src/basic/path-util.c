@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdio.h>
+#include <unistd.h>
 
 #include "macro.h"
 #include "path-util.h"
@@ -34,4 +36,21 @@ int path_normalize(const char *path, char **ret) {
         out[n] = 0;
         *ret = TAKE_PTR(out);
         return 0;
+}
+
+int find_executable(const char *name, const char *search, char **ret) {
+        for (const char *p = search ?: ""; *p;) {
+                size_t n = strcspn(p, ":");
+                if (n > 0) {
+                        _cleanup_free_ char *f = NULL;
+                        if (asprintf(&f, "%.*s/%s", (int) n, p, name) < 0)
+                                return -ENOMEM;
+                        if (access(f, X_OK) == 0) {
+                                *ret = TAKE_PTR(f);
+                                return 0;
+                        }
+                }
+                p += n + (p[n] == ':');
+        }
+        return -ENOENT;
 }

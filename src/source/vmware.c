@@ -13,6 +13,7 @@
 #include "basic/content-encoding.h"
 #include "basic/fileio.h"
 #include "basic/log.h"
+#include "basic/path-util.h"
 #include "basic/strformat.h"
 #include "basic/strv.h"
 #include "source/source-internal.h"
@@ -479,6 +480,13 @@ static int rpctool_read(void *userdata, const char *key, char **ret) {
         int fds[2], r, status = 0;
         pid_t pid;
 
+        _cleanup_free_ char *tool = NULL;
+        r = find_executable("vmware-rpctool", getenv("PATH") ?: "/usr/bin:/bin", &tool);
+        if (r == -ENOENT)
+                return source_fail(c, -ENOENT, "vmware-rpctool is not on PATH (it comes with open-vm-tools)");
+        if (r < 0)
+                return r;
+
         if (asprintf(&cmd, "info-get guestinfo.%s", key) < 0)
                 return -ENOMEM;
         if (pipe2(fds, O_CLOEXEC) < 0)
@@ -498,10 +506,8 @@ static int rpctool_read(void *userdata, const char *key, char **ret) {
                 r = posix_spawn_file_actions_adddup2(&fa, err_w, STDERR_FILENO);
         char *argv[] = { (char *) "vmware-rpctool", cmd, NULL };
         if (r == 0)
-                r = posix_spawnp(&pid, "vmware-rpctool", &fa, NULL, argv, environ);
+                r = posix_spawn(&pid, tool, &fa, NULL, argv, environ);
         posix_spawn_file_actions_destroy(&fa);
-        if (r == ENOENT)
-                return source_fail(c, -ENOENT, "vmware-rpctool is not on PATH (it comes with open-vm-tools)");
         if (r != 0)
                 return source_fail(c, -r, "vmware-rpctool: %s", strerror(r));
         t->calls++;
@@ -575,8 +581,11 @@ static int rpctool_read(void *userdata, const char *key, char **ret) {
                         *ret = NULL;
                         return 0;
                 }
-                return source_fail(c, -EIO, "vmware-rpctool \"%s\" failed: %s", cmd,
-                                   !isempty(errtext) ? errtext : WIFEXITED(status) ? "exit status" : "killed by a signal");
+                if (!isempty(errtext))
+                        return source_fail(c, -EIO, "vmware-rpctool \"%s\" failed: %s", cmd, errtext);
+                return source_fail(c, -EIO, "vmware-rpctool \"%s\" failed: %s %d", cmd,
+                                   WIFEXITED(status) ? "exit status" : "killed by signal",
+                                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
         }
 
         /* rpctool prints the value and a newline. */
