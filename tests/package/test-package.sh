@@ -10,7 +10,7 @@
 # /usr/bin/nodeinit) must provision the node from its EC2 user-data; last,
 # `apt-get purge nodeinit` must leave no file of the package.
 # Needs root, systemd-nspawn, dpkg-buildpackage, debhelper and lintian:
-# skipped (77) without them, and in quick runs (NODEINIT_QUICK=1).
+# skipped (77) without them.
 # PACKAGE_DEB=FILE tests that .deb instead of building one (no lintian).
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -21,7 +21,6 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 # shellcheck source=tests/lib/nspawn.sh
 . "$top_srcdir/tests/lib/nspawn.sh"
 
-[[ -z ${NODEINIT_QUICK:-} ]] || nit_skip "quick run (NODEINIT_QUICK): this test builds a package and boots a system"
 nit_require_root "nspawn containers, network namespaces"
 nit_require_cmds systemd-nspawn nsenter ip curl readelf dpkg-deb
 if [[ -z ${PACKAGE_DEB:-} ]]; then
