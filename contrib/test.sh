@@ -5,7 +5,8 @@
 #   3. valgrind on the integration tests
 #   4. libFuzzer targets for a bounded time (clang)
 #   5. make distcheck
-# Ends with one line "test: N passed, N failed, N skipped in WALL TIME".
+# Ends with "wall time: XmYYs" and then the line "test: N passed, N failed,
+# N skipped".
 # A skipped test prints its reason. In CI (CI=true, as .ci/run sets) a skip
 # is a failure: the machine is set up by contrib/deps.sh to run everything,
 # so a skip there means a test proved nothing.
@@ -71,7 +72,7 @@ run_check() {
         rm -f "$log"
 }
 
-"$top/contrib/build.sh" "$top/build" || { echo "build failed"; echo "test: 0 passed, 1 failed, 0 skipped in $(wall)"; exit 1; }
+"$top/contrib/build.sh" "$top/build" || { echo "build failed"; echo "wall time: $(wall)"; echo "test: 0 passed, 1 failed, 0 skipped"; exit 1; }
 run_check "make check" "$top/build"
 
 if "$top/contrib/build.sh" "$top/build-asan" --enable-sanitizers; then
@@ -113,5 +114,7 @@ if [ "$ds" -ne 0 ]; then
         [ "$in_ci" = 1 ] && { failed=$((failed + ds)); status=1; echo "skipped in CI, counted as failed"; }
 fi
 
-echo "test: $passed passed, $failed failed, $skipped skipped in $(wall)"
+# the count alone on the last line, as CI reads it; the wall time before it
+echo "wall time: $(wall)"
+echo "test: $passed passed, $failed failed, $skipped skipped"
 exit $status
