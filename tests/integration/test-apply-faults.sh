@@ -5,6 +5,7 @@
 # file half-written at any point.
 set -euo pipefail
 . "${top_srcdir:?}/tests/integration/apply-lib.sh"
+. "$top_srcdir/tests/lib/assert.sh"
 
 if [ "$(id -u)" != 0 ]; then
         echo "SKIP: needs root (mounts a tmpfs)"; exit 77
@@ -18,7 +19,6 @@ cleanup() {
         rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail=0
 # FAULTS_CASE: another golden case, for trying the test on it
 CASE=${FAULTS_CASE:-full}
 
@@ -45,10 +45,6 @@ no_partial() {
         return $ok
 }
 
-check() {
-        if "$@"; then :; else echo "FAIL: $*"; fail=1; fi
-}
-
 # 1. full filesystem
 root=$tmp/full
 mkdir -p "$root"
@@ -60,17 +56,17 @@ avail=$(df --output=avail -B1 "$root" | tail -1)
 dd if=/dev/zero of="$root/filler" bs=1024 count=$(( avail / 1024 - 6 )) status=none 2>/dev/null || true
 rc=0
 run_apply "$CASE" "$root" || rc=$?
-check test "$rc" = 1
-check grep -q 'No space left on device' "$root.out"
-check no_temps "$root"
-check no_partial "$root"
+check 'test "$rc" = 1' test "$rc" = 1
+check 'grep -q No space left on device "$root.out"' grep -q 'No space left on device' "$root.out"
+check 'no_temps "$root"' no_temps "$root"
+check 'no_partial "$root"' no_partial "$root"
 rm -f "$root/filler"
 rc=0
 run_apply "$CASE" "$root" || rc=$?
-check test "$rc" = 0
-check matches_golden "$root"
-check no_temps "$root"
-[ "$fail" = 0 ] && echo "ok full filesystem"
+check 'test "$rc" = 0' test "$rc" = 0
+check 'matches_golden "$root"' matches_golden "$root"
+check 'no_temps "$root"' no_temps "$root"
+echo "# full filesystem: checked"
 
 # 2. a read-only directory: /etc fails, /run and /home still get written
 root=$tmp/ro
@@ -81,17 +77,17 @@ mounts+=("$root/etc/systemd/system")
 mount -o remount,ro,bind "$root/etc/systemd/system"
 rc=0
 run_apply "$CASE" "$root" || rc=$?
-check test "$rc" = 1
-check grep -q '^failed .*docker-tcp.socket.*Read-only file system' "$root.out"
-check test -f "$root/run/systemd/system/healthcheck.service"
-check test -f "$root/etc/motd"
+check 'test "$rc" = 1' test "$rc" = 1
+check 'grep -q ^failed .*docker-tcp.socket.*Read-only file system "$root.out"' grep -q '^failed .*docker-tcp.socket.*Read-only file system' "$root.out"
+check 'test -f "$root/run/systemd/system/healthcheck.service"' test -f "$root/run/systemd/system/healthcheck.service"
+check 'test -f "$root/etc/motd"' test -f "$root/etc/motd"
 umount "$root/etc/systemd/system"
 rc=0
 run_apply "$CASE" "$root" || rc=$?
-check test "$rc" = 0
-check matches_golden "$root"
-check no_temps "$root"
-[ "$fail" = 0 ] && echo "ok read-only directory"
+check 'test "$rc" = 0' test "$rc" = 0
+check 'matches_golden "$root"' matches_golden "$root"
+check 'no_temps "$root"' no_temps "$root"
+echo "# read-only directory: checked"
 
 # 3. symlinks planted inside the root pointing out of it
 root=$tmp/escape
@@ -105,11 +101,11 @@ mkdir -p "$root/opt"
 ln -s / "$root/opt/bin"                                   # the root itself
 rc=0
 run_apply "$CASE" "$root" || rc=$?
-check test -z "$(find "$outside" -mindepth 2)"
-check test ! -e /healthcheck
+check 'test -z "$(find "$outside" -mindepth 2)"' test -z "$(find "$outside" -mindepth 2)"
+check 'test ! -e /healthcheck' test ! -e /healthcheck
 # resolved inside the root: /opt/bin -> / means <root>/healthcheck
-check test -f "$root/healthcheck"
-[ "$fail" = 0 ] && echo "ok symlink escape (status $rc)"
+check 'test -f "$root/healthcheck"' test -f "$root/healthcheck"
+echo "# symlink escape (status $rc): checked"
 
 # 4. killed at chosen steps, then run again. strace stops nodeinit with
 # SIGKILL at the N-th call of one system call (the call itself is not
@@ -146,7 +142,7 @@ ref=$tmp/ref
 make_root "$CASE" "$ref"
 rc=0
 traced_apply "$ref" "$tmp/ref.trace" || rc=$?
-check test "$rc" = 0
+check 'test "$rc" = 0' test "$rc" = 0
 # same_tree A B: B has A's manifest and bytes (nodeinit's own run record
 # in /run/nodeinit and the files IGNOREd apart)
 same_tree() {
@@ -157,7 +153,7 @@ same_tree() {
         done < <(cd "$1" && find . -type f ! -path './run/nodeinit/*' | grep -Ev "$IGNORE")
 }
 # the reference itself is the golden tree
-check matches_golden "$ref"
+check 'matches_golden "$ref"' matches_golden "$ref"
 
 steps=0
 for call in mkdirat renameat2 symlinkat renameat; do
@@ -166,16 +162,16 @@ for call in mkdirat renameat2 symlinkat renameat; do
         mapfile -t made < <(grep "^[0-9]* $call(.*) = 0\$" "$tmp/ref.trace" |
                 sed -E 's#^.*, [0-9]+<([^>]*)>, "([^"]*)"(, [0-7A-Z_|]+)?\) = 0$#\1/\2#; s|^.*mkdirat\([0-9]+<([^>]*)>, "([^"]*)".*$|\1/\2|' |
                 sed "s|^$ref/|./|")
-        check test "${#made[@]}" = "$total"
+        check 'test "${#made[@]}" = "$total"' test "${#made[@]}" = "$total"
         for n in $(seq 1 "$total"); do
                 root=$tmp/kill-$call-$n
                 make_root "$CASE" "$root"
                 rc=0
                 traced_apply "$root" "$root.trace" -e inject="$call:error=EIO:signal=KILL:when=$n" || rc=$?
                 # stopped there: the n-th call was its last, nothing after it
-                check grep -q "^[0-9]* +++ killed by SIGKILL +++\$" "$root.trace"
-                check test "$(grep -c "^[0-9]* $call(.*) = 0\$" "$root.trace")" = $((n - 1))
-                check test "$(grep "^[0-9]* $call(" "$root.trace" | tail -n1 | grep -c ' = ?$')" = 1
+                check 'grep -q "^[0-9]* +++ killed by SIGKILL +++\$" "$root.trace"' grep -q "^[0-9]* +++ killed by SIGKILL +++\$" "$root.trace"
+                check 'test "$(grep -c "^[0-9]* $call(.*) = 0\$" "$root.trace")" = $((n - 1))' test "$(grep -c "^[0-9]* $call(.*) = 0\$" "$root.trace")" = $((n - 1))
+                check 'test "$(grep "^[0-9]* $call(" "$root.trace" | tail -n1 | grep -c  = ?$)" = 1' test "$(grep "^[0-9]* $call(" "$root.trace" | tail -n1 | grep -c ' = ?$')" = 1
                 # and the tree agrees: what came before is there (under
                 # its temp name or already renamed), what came after is not
                 for i in "${!made[@]}"; do
@@ -185,28 +181,28 @@ for call in mkdirat renameat2 symlinkat renameat; do
                         final=${final%.nodeinit}
                         if [ "$i" -lt $((n - 1)) ]; then
                                 if [ ! -e "$root/$f" ] && [ ! -L "$root/$f" ] && [ ! -e "$root/$final" ]; then
-                                        echo "FAIL: $f missing after a kill at $call #$n"; fail=1
+                                        fail "$f missing after a kill at $call #$n"
                                 fi
                         elif [ "$call" = renameat ]; then
                                 # not renamed: absent, or still the old bytes
                                 if [ -e "$root/$f" ] && cmp -s "$ref/$f" "$root/$f"; then
-                                        echo "FAIL: $f complete after a kill at $call #$n"; fail=1
+                                        fail "$f complete after a kill at $call #$n"
                                 fi
                         elif [ -e "$root/$f" ] || [ -L "$root/$f" ] || [ -L "$root/$final" ]; then
-                                echo "FAIL: $f made after a kill at $call #$n"; fail=1
+                                fail "$f made after a kill at $call #$n"
                         fi
                 done
                 rc=0
                 run_apply "$CASE" "$root" || rc=$?
-                check test "$rc" = 0
-                check same_tree "$ref" "$root"
-                check no_temps "$root"
+                check 'test "$rc" = 0' test "$rc" = 0
+                check 'same_tree "$ref" "$root"' same_tree "$ref" "$root"
+                check 'no_temps "$root"' no_temps "$root"
                 [ "$rc" = 0 ] || cat "$root.out" "$root.err"
                 rm -rf "$root" "$root.out" "$root.err" "$root.trace"
                 steps=$((steps + 1))
         done
 done
-check test "$steps" -gt 10
+check 'test "$steps" -gt 10' test "$steps" -gt 10
 echo "killed at $steps chosen steps ($(grep -c . "$tmp/ref.trace") traced calls in a clean run)"
-[ "$fail" = 0 ] && echo "ok killed at chosen steps and rerun"
-exit $fail
+echo "# killed at chosen steps and rerun: checked"
+finish
