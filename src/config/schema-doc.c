@@ -19,6 +19,15 @@ void schema_doc_intro(schema_doc_emit_t emit, void *userdata) {
         emit(SCHEMA_DOC_TEXT, "); bool fields take YAML 1.1 booleans (yes, no, on, off, true, false).", userdata);
 }
 
+/* ", which UNIT reads", for a file a unit reads */
+static void emit_reader(const SchemaStruct *s, schema_doc_emit_t emit, void *userdata) {
+        if (!s->unit)
+                return;
+        emit(SCHEMA_DOC_TEXT, ", which ", userdata);
+        emit(SCHEMA_DOC_NAME, s->unit, userdata);
+        emit(SCHEMA_DOC_TEXT, " reads", userdata);
+}
+
 void schema_doc_section(const SchemaStruct *s, schema_doc_emit_t emit, void *userdata) {
         switch (s->render) {
         case SCHEMA_RENDER_DROPIN:
@@ -31,21 +40,13 @@ void schema_doc_section(const SchemaStruct *s, schema_doc_emit_t emit, void *use
         case SCHEMA_RENDER_ENV_FILE:
                 emit(SCHEMA_DOC_TEXT, "Rendered as KEY=value lines of ", userdata);
                 emit(SCHEMA_DOC_NAME, s->path, userdata);
-                if (s->unit) {
-                        emit(SCHEMA_DOC_TEXT, ", which ", userdata);
-                        emit(SCHEMA_DOC_NAME, s->unit, userdata);
-                        emit(SCHEMA_DOC_TEXT, " reads", userdata);
-                }
+                emit_reader(s, emit, userdata);
                 emit(SCHEMA_DOC_TEXT, ", in this order.", userdata);
                 break;
         case SCHEMA_RENDER_MERGE:
                 emit(SCHEMA_DOC_TEXT, "Merged as KEY=value lines into ", userdata);
                 emit(SCHEMA_DOC_NAME, s->path, userdata);
-                if (s->unit) {
-                        emit(SCHEMA_DOC_TEXT, ", which ", userdata);
-                        emit(SCHEMA_DOC_NAME, s->unit, userdata);
-                        emit(SCHEMA_DOC_TEXT, " reads", userdata);
-                }
+                emit_reader(s, emit, userdata);
                 emit(SCHEMA_DOC_TEXT, ".", userdata);
                 break;
         case SCHEMA_RENDER_OS_RELEASE:
