@@ -240,6 +240,7 @@ typedef struct Waiter {
         bool bus_failed;
         int pidfd;
         pid_t pidfd_of;
+        bool writer_unwatched;  /* no pidfd (kernel < 5.3, valgrind): look again each second */
 } Waiter;
 
 static void waiter_done(Waiter *w) {
@@ -289,6 +290,7 @@ static int decide(Waiter *w, RunResult *r, bool *have) {
                         w->pidfd_of = r->pid;
                         /* the writer is alive (load() checked): its exit wakes us */
                         q = pidfd_open_pid(r->pid);
+                        w->writer_unwatched = q < 0;
                         if (q >= 0)
                                 w->pidfd = q;
                         else if (q == -ESRCH)
@@ -352,7 +354,9 @@ static int wait_for_result(const Args *a, RunResult *r, bool *have) {
                         if (fd >= 0)
                                 p[n++] = (struct pollfd) { .fd = fd, .events = ev };
                 }
-                if (poll(p, n, -1) < 0 && errno != EINTR)
+                /* without a pidfd a writer's death wakes nothing: load()
+                 * notices it, so look again now and then */
+                if (poll(p, n, w.pidfd < 0 && w.writer_unwatched ? 1000 : -1) < 0 && errno != EINTR)
                         return -errno;
                 drain(w.ino);
                 if (w.bus && systemd_bus_dispatch(w.bus) < 0) {
