@@ -422,22 +422,68 @@ static int check_names(const PlanUser *u, char **ret_error) {
         return 0;
 }
 
+/* Runs `TOOL [--root ROOT] NAME`; 0 when it exited 0, else the reason in
+ * *ret_error. */
+static int run_tool_on(Accounts *a, const char *tool, const char *root, const char *name, char **ret_error) {
+        _cleanup_(tool_result_done) ToolResult t = {};
+        _cleanup_strv_free_ char **args = NULL;
+        int r;
+
+        if (root && (strv_extend(&args, "--root") < 0 || strv_extend(&args, root) < 0))
+                return -ENOMEM;
+        if (strv_extend(&args, name) < 0)
+                return -ENOMEM;
+        r = run_tool(tool, args, NULL, a->deadline_usec, &t);
+        accounts_invalidate(a);
+        if (r >= 0 && t.status != 0)
+                r = -EPROTO;
+        if (r < 0)
+                *ret_error = TAKE_PTR(t.message);
+        return r;
+}
+
+/* useradd can fail after it wrote the account (status 12: the home
+ * directory could not be made). That account is taken out again, with the
+ * group useradd made for it: the entry is applied whole or not at all, and
+ * a rerun does not take the half account for an existing user and give it
+ * a password. Failures to undo are added to *message. */
+static void useradd_undo(Accounts *a, const char *name, const char *root, bool group_existed, char **message) {
+        _cleanup_free_ char *why = NULL;
+        gid_t g;
+
+        if (!accounts_user_exists(a, name))
+                return;
+        if (run_tool_on(a, "userdel", root, name, &why) < 0) {
+                (void) strprintf_set(message, "%s; the half-made account is still there (%s)",
+                                     *message ?: "useradd failed", why ?: "userdel failed");
+                return;
+        }
+        (void) strprintf_set(message, "%s; the half-made account was removed", *message ?: "useradd failed");
+        /* userdel leaves it when login.defs has USERGROUPS_ENAB no */
+        if (!group_existed && accounts_load(a) >= 0 && group_lookup(a->group, a->group_size, name, &g) >= 0 &&
+            run_tool_on(a, "groupdel", root, name, &why) < 0)
+                (void) strprintf_set(message, "%s; the group made for it is still there (%s)",
+                                     *message ?: "useradd failed", why ?: "groupdel failed");
+}
+
 static int useradd(Accounts *a, const PlanUser *u, const char *root, char **ret_error) {
         _cleanup_(tool_result_done) ToolResult t = {};
         _cleanup_strv_free_ char **args = NULL;
+        gid_t g;
         int r;
 
         r = accounts_useradd_argv(u, root, &args);
         if (r < 0)
                 return r;
+        bool group_existed = accounts_load(a) >= 0 && group_lookup(a->group, a->group_size, u->name, &g) >= 0;
         r = run_tool("useradd", args, NULL, a->deadline_usec, &t);
         accounts_invalidate(a);
-        if (r < 0) {
+        if (r < 0 || (t.status != 0 && t.status != 9)) {
+                useradd_undo(a, u->name, root, group_existed, &t.message);
                 *ret_error = TAKE_PTR(t.message);
-                return r;
+                return r < 0 ? r : -EPROTO;
         }
 
-        gid_t g;
         /* 9: the name is taken. A useradd killed half-way left the user's
          * group without the user: adopt it, as the next run of a finished
          * useradd would have. */

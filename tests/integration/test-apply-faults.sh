@@ -205,4 +205,44 @@ done
 check 'test "$steps" -gt 10' test "$steps" -gt 10
 echo "killed at $steps chosen steps ($(grep -c . "$tmp/ref.trace") traced calls in a clean run)"
 echo "# killed at chosen steps and rerun: checked"
+
+# 5. useradd fails after it wrote the account (status 12: the home's parent
+# is a dangling symlink). The account is taken out again, so a rerun does
+# not find an existing user and give it a password; once the home can be
+# made, one run makes the whole account.
+root=$tmp/half
+make_root "$CASE" "$root"
+mkdir -p "$root/srv"
+ln -s /nonexistent "$root/srv/out"
+cat >"$tmp/half.yaml" <<'EOF'
+#cloud-config
+users:
+  - name: alice
+    homedir: /srv/out/alice
+    passwd: $6$saltsalt$abcdefghij./ABCDEFGHIJ0123456789abcdefghij./ABCDEFGHIJ0123456789abcdefghij./ABCDEFGHIJ
+EOF
+cp -a "$root/etc" "$tmp/half-etc"
+half_apply() {
+        "$NODEINIT" apply --root "$root" --systemd=none --from-file "$tmp/half.yaml" >"$root.out" 2>"$root.err"
+}
+for run in 1 2; do
+        rc=0
+        half_apply || rc=$?
+        check "run $run: exit 1" test "$rc" = 1
+        check "run $run: says the half-made account was removed" \
+                grep -q 'user alice: create .*status 12.*half-made account was removed' "$root.out"
+        assert_not_contains "$(cat "$root.out")" 'set password'
+        for f in passwd group shadow gshadow; do
+                check "run $run: /etc/$f as before" cmp -s "$tmp/half-etc/$f" "$root/etc/$f"
+        done
+done
+rm "$root/srv/out"
+rc=0
+half_apply || rc=$?
+check 'the home can be made: exit 0' test "$rc" = 0
+check 'alice in passwd with her home' grep -q '^alice:x:.*:/srv/out/alice:' "$root/etc/passwd"
+check 'alice has her password' grep -q '^alice:\$6\$saltsalt' "$root/etc/shadow"
+check 'her home exists' test -d "$root/srv/out/alice"
+[ "$rc" = 0 ] || cat "$root.out" "$root.err"
+echo "# useradd failing half-way, then rerun: checked"
 finish
