@@ -80,7 +80,7 @@ int ssh_key_line_check(const char *line, const char **ret_reason) {
         for (const char *p = line; *p; p++)
                 if (((unsigned char) *p < 0x20 && *p != '\t') || *p == 0x7f) {
                         *ret_reason = "contains a control character (an entry is one line of authorized_keys)";
-                        return -EINVAL;
+                        return -EBADMSG;
                 }
 
         const char *p = skip_blanks(line);

@@ -103,6 +103,17 @@ static int report_check(Decoder *d, const FieldCheck *c, const char *key, const 
         return config_error(d->arena, d->diags, v, d->item, at->line, at->column, "%s", m.data);
 }
 
+/* A value that passes c but cannot work where it goes: warned about and
+ * dropped (1), its item kept. 0 when it is usable. */
+static int drop_unusable(Decoder *d, const FieldCheck *c, const char *key, const char *value, const Node *at) {
+        const char *why = c && c->unusable ? c->unusable(value) : NULL;
+        if (!why)
+                return 0;
+        int r = diag_add(d->diags, DIAG_WARNING, at->line, at->column, "\"%s\" %s, %s", key, why,
+                         c->unusable_effect ?: "not used");
+        return r < 0 ? r : 1;
+}
+
 static bool check_fails(const FieldCheck *c, const char *value) {
         /* a legacy value passes here; legacy_rewrite() replaces it */
         return c && !field_check_passes(c, value) && !field_check_legacy(c, value);
@@ -179,11 +190,11 @@ static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value 
                         if (len != e->len && !(s = arena_strndup(d->arena, s, len)))
                                 return -ENOMEM;
                 }
+                char key[64];
+                snprintf(key, sizeof key, "%s[%zu]", f->key, i);
                 if (memchr(s, 0, len) || (f->check && check_fails(f->check, s))) {
                         /* the entry is dropped as well as marked: it can reach
                          * nothing even where marks are not honoured */
-                        char key[64];
-                        snprintf(key, sizeof key, "%s[%zu]", f->key, i);
                         r = memchr(s, 0, len) ? config_error(d->arena, d->diags, v, d->item, e->line, e->column,
                                                              "invalid \"%s\": contains a NUL byte", key)
                                               : report_check(d, f->check, key, s, e, v);
@@ -191,6 +202,11 @@ static int decode_strv(Decoder *d, const Node *seq, const SchemaField *f, Value 
                                 return r;
                         continue;
                 }
+                r = drop_unusable(d, f->check, key, s, e);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
                 l[n++] = s;
         }
         v->strv = l;
@@ -305,6 +321,12 @@ static int decode_field(Decoder *d, const Node *key, const Node *val, const Sche
                 if (f->check->problem)
                         v->set = false;
                 return report_check(d, f->check, f->key, v->str, val, v);
+        }
+        if (f->check && v->len > 0) {
+                r = drop_unusable(d, f->check, f->key, v->str, val);
+                if (r > 0)
+                        v->set = false;
+                return MIN(r, 0);
         }
         return 0;
 }

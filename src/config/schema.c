@@ -184,12 +184,21 @@ static const char *homedir_problem(const char *v) {
         return passwd_field_problem(v);
 }
 
+/* A control character would make the entry two lines of authorized_keys
+ * (issue 8): refused. A line that is no key (the documentation's
+ * "ssh-rsa AAAAB3...") is one line sshd skips: coreos-cloudinit's validator
+ * passed it, so it is a warning, and it is not installed. */
 static const char *ssh_key_problem(const char *v) {
         const char *why = NULL;
         int r = ssh_key_line_check(v, &why);
         if (r == -ENOMEM)
                 return "could not be checked (out of memory)";
-        return r < 0 ? why : NULL;
+        return r == -EBADMSG ? why : NULL;
+}
+
+static const char *ssh_key_unusable(const char *v) {
+        const char *why = NULL;
+        return ssh_key_line_check(v, &why) == -EINVAL ? why : NULL;
 }
 
 /* locksmith's best-effort: "etcd-lock" when etcd is running, else "reboot"
@@ -343,6 +352,8 @@ const FieldCheck check_homedir = {
 const FieldCheck check_ssh_key = {
         .describe = "one OpenSSH public key line: [options] type base64 [comment]",
         .problem = ssh_key_problem,
+        .unusable = ssh_key_unusable,
+        .unusable_effect = "so sshd would skip the line; not installed",
         .one_line = true,
 };
 const FieldCheck check_hostname = {

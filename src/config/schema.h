@@ -288,12 +288,17 @@ typedef struct LegacyValue {
  * (valid), or problem(), which returns why a value is refused (static text)
  * or NULL. describe says it in words, for docs and messages. Severity is the
  * kind of diagnostic coreos-cloudinit gives (error for "invalid value",
- * warning for the discovery URL). */
+ * warning for the discovery URL). unusable() is for values that pass but
+ * cannot work where they go (an SSH key line sshd would skip): why
+ * (static text) or NULL; such a value is dropped with a warning, and its
+ * item is applied without it. */
 typedef struct FieldCheck {
         const char *describe;
         const char * const *one_of;
         bool (*valid)(const char *value);
         const char *(*problem)(const char *value);
+        const char *(*unusable)(const char *value);
+        const char *unusable_effect; /* what follows unusable()'s reason in the warning */
         bool warning_only;
         const char *message; /* printf format with one %s for the value; NULL: "invalid value %s";
                               * with problem(), ": <why>" follows */

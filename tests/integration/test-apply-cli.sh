@@ -71,6 +71,21 @@ check "newline in an Environment= value: exit 1" test "$(status "$NODEINIT" appl
 check "newline in an Environment= value: names the key" grep -qE 'error: .*coreos\.fleet.*"metadata"|error: .*"metadata".*coreos\.fleet' "$tmp/out"
 check "newline in an Environment= value: the rest is written" test -f "$root/etc/ok"
 
+# a key line sshd would skip (the coreos-cloudinit documentation's
+# "ssh-rsa AAAAB3...h...") is a warning, as coreos-cloudinit's validator
+# passed it: it is left out, its user and the good key are installed
+ssh-keygen -q -t ed25519 -N '' -C placeholder@nit -f "$tmp/key"
+printf '#cloud-config\nssh_authorized_keys:\n  - ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC0g+ZTxC7weoIJLUafOgrm+h...\nusers:\n  - name: keyuser\n    ssh_authorized_keys:\n      - %s\n      - not a key\n' \
+        "$(cat "$tmp/key.pub")" >"$tmp/placeholder.yml"
+check "a placeholder key: validate exits 0" test "$(status "$NODEINIT" validate "$tmp/placeholder.yml")" = 0
+check "a placeholder key: validate warns with line and column" \
+        grep -q 'placeholder.yml:3:5: warning: "ssh_authorized_keys\[0\]" has a key that is not base64, so sshd would skip the line; not installed' "$tmp/out"
+check "a placeholder key: apply exits 0" test "$(status "$NODEINIT" apply --root "$root" --systemd=none "$tmp/placeholder.yml")" = 0
+check "a placeholder key: its user is created" grep -q '^keyuser:' "$root/etc/passwd"
+check "a placeholder key: the good key is installed" grep -qF "$(cut -d' ' -f2 "$tmp/key.pub")" "$root/home/keyuser/.ssh/authorized_keys"
+check "a placeholder key: the lines that are no keys are not" \
+        bash -c '! grep -rqe "AAAAB3NzaC1yc2EAAAADAQABAAABAQC0g" -e "not a key" "$1/home"' _ "$root"
+
 # --root never reaches the running manager, whatever --systemd says: a bus
 # address that does not exist would fail the run if it were used
 printf '#cloud-config\ncoreos:\n  units:\n    - name: foo.service\n      command: start\n      content: |\n        [Service]\n        ExecStart=/bin/true\n' \

@@ -439,10 +439,10 @@ static void test_ssh_keys(void **state) {
         /* a cert blob under the plain type's name is refused, as sshd does */
         assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519 "
                        "AAAAIHNzaC1lZDI1NTE5LWNlcnQtdjAxQG9wZW5zc2guY29tAAAAIAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEB\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key blob that is not of the key type named before it\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has a key blob that is not of the key type named before it, so sshd would skip the line; not installed\n");
         /* an escaped quote does not end the options' quoted string */
         assert_diags(H "ssh_authorized_keys:\n  - 'command=\"a\\\" " KEY_ED25519 "'\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has an unterminated quote in its options\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has an unterminated quote in its options, so sshd would skip the line; not installed\n");
         /* a "|" block's line break is no part of the line */
         parse_ok(&c, H "ssh_authorized_keys:\n  - |\n    " KEY_ED25519 " me\n");
         assert_string_equal(c.cc.ssh_authorized_keys.strv[0], KEY_ED25519 " me");
@@ -452,24 +452,43 @@ static void test_ssh_keys(void **state) {
         assert_diags(H "ssh_authorized_keys:\n  - \"" KEY_ED25519 " a\\n" KEY_ECDSA "\"\n",
                      "3:5: error: invalid \"ssh_authorized_keys[0]\": contains a control character (an entry is one line of authorized_keys)\n");
         assert_diags(H "ssh_authorized_keys:\n  - ssh-foo AAAA\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has no known key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ...)\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has no known key type (ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256, ...), so sshd would skip the line; not installed\n");
         assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has no key after the key type\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has no key after the key type, so sshd would skip the line; not installed\n");
         assert_diags(H "ssh_authorized_keys:\n  - ssh-ed25519 AAAA!!\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key that is not base64\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has a key that is not base64, so sshd would skip the line; not installed\n");
         /* the blob names its type; an ed25519 blob is no RSA key */
         assert_diags(H "ssh_authorized_keys:\n  - ssh-rsa AAAAC3NzaC1lZDI1NTE5AAAAIKDZkJYvke0B/spZ7jyqik3oaiKrmhqa1W2NWo6TLKp2\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has a key blob that is not of the key type named before it\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has a key blob that is not of the key type named before it, so sshd would skip the line; not installed\n");
         assert_diags(H "ssh_authorized_keys:\n  - 'command=\"x " KEY_ED25519 "'\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": has an unterminated quote in its options\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" has an unterminated quote in its options, so sshd would skip the line; not installed\n");
         assert_diags(H "ssh_authorized_keys:\n  - '# " KEY_ED25519 "'\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": is empty or a comment, not a key\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" is empty or a comment, not a key, so sshd would skip the line; not installed\n");
         assert_diags(H "ssh_authorized_keys:\n  - ''\n",
-                     "3:5: error: invalid \"ssh_authorized_keys[0]\": is empty or a comment, not a key\n");
+                     "3:5: warning: \"ssh_authorized_keys[0]\" is empty or a comment, not a key, so sshd would skip the line; not installed\n");
 
-        /* the top-level list is the item; in users[] the user is */
-        const char *t = H "ssh_authorized_keys:\n  - " KEY_ED25519 "\n  - bad\n"
+        /* a line that is no key is left out with a warning; its user stays */
+        const char *u = H "ssh_authorized_keys:\n  - ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC0g+ZTxC7weoIJLUafOgrm+h...\n"
+                          "  - " KEY_ED25519 "\n"
                           "users:\n  - name: bob\n    ssh_authorized_keys: [bad, \"" KEY_ECDSA "\"]\n";
+        DiagList w = {};
+        assert_int_equal(cloud_config_parse(u, strlen(u), &c, &w), 0);
+        assert_int_equal(diag_list_count(&w, DIAG_ERROR), 0);
+        assert_int_equal(diag_list_count(&w, DIAG_WARNING), 2);
+        assert_int_equal(c.cc.ssh_authorized_keys.n_strv, 1);
+        assert_string_equal(c.cc.ssh_authorized_keys.strv[0], KEY_ED25519);
+        assert_null(c.cc.ssh_authorized_keys.error);
+        assert_int_equal(c.cc.n_users, 1);
+        assert_null(c.cc.users[0].self.error);
+        assert_int_equal(c.cc.users[0].ssh_authorized_keys.n_strv, 1);
+        assert_string_equal(c.cc.users[0].ssh_authorized_keys.strv[0], KEY_ECDSA);
+        cloud_config_done(&c);
+        diag_list_done(&w);
+
+        /* a key that would be two lines is refused: the top-level list is
+         * the item; in users[] the user is */
+        const char *t = H "ssh_authorized_keys:\n  - " KEY_ED25519 "\n  - \"a\\nb\"\n"
+                          "users:\n  - name: bob\n    ssh_authorized_keys: [\"a\\rb\", \"" KEY_ECDSA "\"]\n";
         DiagList l = {};
         assert_int_equal(cloud_config_parse(t, strlen(t), &c, &l), 0);
         assert_int_equal(diag_list_count(&l, DIAG_ERROR), 2);
