@@ -72,13 +72,18 @@ static void print_unit(FILE *out, const PlanUnit *u) {
 }
 
 /* A skipped item: FILE:LINE:COL: error: MESSAGE; ITEM not applied, the
- * validator's error at the place it names. */
+ * validator's error at the place it names. Another issue about a place in
+ * the cloud-config (a unit not started because its section was skipped)
+ * names it too: FILE:LINE:COL: error: ITEM: MESSAGE. */
 static void print_issues(FILE *out, const Plan *p, const char *where) {
         for (size_t i = 0; i < p->n_issues; i++) {
                 const PlanIssue *s = p->issues + i;
                 const char *kind = s->warning ? "warning" : "error";
 
-                if (!s->skipped)
+                if (!s->skipped && s->line > 0 && s->column > 0)
+                        escape_fprintf(out, "%s:%u:%u: %s: %s: %s\n", where, s->line, s->column, kind, s->origin,
+                                       s->message);
+                else if (!s->skipped)
                         escape_fprintf(out, "%s: %s: %s\n", kind, s->origin, s->message);
                 else if (s->line > 0 && s->column > 0)
                         escape_fprintf(out, "%s:%u:%u: %s: %s; %s not applied\n", where, s->line, s->column, kind,
@@ -250,8 +255,9 @@ static int plan_json(JsonWriter *w, const Plan *p, const char *where, bool diffs
         }
         json_writer_array_end(w);
 
-        /* a skipped item names the place of its error: "where" is the
-         * user-data's, line and column are in it (0: no place) */
+        /* a skipped item, and an issue about a place in the cloud-config,
+         * names it: "where" is the user-data's, line and column are in it
+         * (0: no place) */
         json_writer_array_begin(w, "issues");
         for (size_t i = 0; i < p->n_issues; i++) {
                 const PlanIssue *s = p->issues + i;
@@ -260,7 +266,7 @@ static int plan_json(JsonWriter *w, const Plan *p, const char *where, bool diffs
                 json_writer_string(w, "origin", s->origin);
                 json_writer_string(w, "message", s->message);
                 json_writer_bool(w, "skipped", s->skipped);
-                if (s->skipped) {
+                if (s->skipped || s->line > 0) {
                         json_writer_string(w, "where", where);
                         json_writer_int(w, "line", s->line);
                         json_writer_int(w, "column", s->column);

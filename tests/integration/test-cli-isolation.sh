@@ -61,6 +61,30 @@ assert w["message"] == "invalid value 0999", w
 assert [f["path"] for f in d["files"] if f["path"].startswith("/etc/good")] == ["/etc/good-1", "/etc/good-2"]
 PY
 
+# a unit whose section was skipped is not started, said at its units[] entry
+cat > section.yml <<'YML'
+#cloud-config
+coreos:
+  etcd2:
+    discovery: https://discovery.etcd.io/3e86b59982e49066c5d813af1c2e2579
+    proxy: maybe
+  units:
+    - name: etcd2.service
+      command: start
+YML
+"$NODEINIT" apply --dry-run --root "$work/root" --systemd=none section.yml > out 2> err; rc=$?
+assert_eq "$rc" 1 "a skipped section: exit 1"
+assert_contains "$(cat out)" "section.yml:5:12: error: invalid value maybe; coreos.etcd2 not applied"
+assert_contains "$(cat out)" "section.yml:7:7: error: coreos.units[0] (etcd2.service): etcd2.service is not started because coreos.etcd2 was not applied"
+"$NODEINIT" apply --dry-run --format=json --root "$work/root" --systemd=none section.yml > out.json 2>/dev/null
+check "JSON: the unit not started, with its place" python3 - out.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))["plan"]
+u = [i for i in d["issues"] if i["origin"] == "coreos.units[0] (etcd2.service)"]
+assert len(u) == 1 and not u[0]["skipped"], u
+assert (u[0]["where"], u[0]["line"], u[0]["column"]) == ("section.yml", 7, 7), u
+PY
+
 # the real run: the good items are there, the bad one is not
 "$NODEINIT" apply --root "$work/root" --systemd=none ud.yml > out 2> err; rc=$?
 assert_eq "$rc" 1 "apply with skipped items: exit 1"
