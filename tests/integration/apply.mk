@@ -2,6 +2,9 @@
 EXTRA_DIST += tests/integration/apply-lib.sh tests/golden
 TESTS += tests/integration/test-corpus.sh
 EXTRA_DIST += tests/integration/test-corpus.sh tests/corpus
+# the validator beside coreos-cloudinit's, value by value (tests/corpus/validator)
+TESTS += tests/integration/test-validate-cloudinit.py
+EXTRA_DIST += tests/integration/test-validate-cloudinit.py
 EXTRA_DIST += tests/integration/test-apply-golden.sh tests/integration/test-apply-faults.sh tests/integration/test-apply-cli.sh
 TESTS += tests/integration/test-apply-golden.sh
 TESTS += tests/integration/test-apply-faults.sh
