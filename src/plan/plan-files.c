@@ -136,7 +136,8 @@ static bool names_directory(const char *path) {
 /* Two entries for one file ("/etc/x" and "/etc//x"): the later is written
  * whole, so mode and owner never come from one entry and content from the
  * other; the warning says which entry wins and what the earlier asked for. */
-static int warn_same_file(Planner *P, const char *item, const char *path, mode_t mode, const char *owner) {
+static int warn_same_file(Planner *P, const ConfigFile *f, const char *item, const char *path, mode_t mode,
+                          const char *owner) {
         const PlanFile *old = plan_find_file(P->plan, path);
         if (!old || !startswith(old->origin, "write_files["))
                 return 0;
@@ -144,10 +145,10 @@ static int warn_same_file(Planner *P, const char *item, const char *path, mode_t
         _cleanup_free_ char *was = NULL;
         if (old->mode != mode && asprintf(&was, " (%s asked for %04o)", old->origin, (unsigned) old->mode) < 0)
                 return -ENOMEM;
-        return planner_issue(P, true, item,
-                             "%s is also written by %s; this later entry is written whole: its content, mode %04o%s "
-                             "and owner %s",
-                             path, old->origin, (unsigned) mode, strempty(was), owner ?: "root");
+        return planner_issue_at(P, true, &f->self, item,
+                                "%s is also written by %s; this later entry is written whole: its content, mode "
+                                "%04o%s and owner %s",
+                                path, old->origin, (unsigned) mode, strempty(was), owner ?: "root");
 }
 
 int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
@@ -171,14 +172,15 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                         continue;
 
                 if (!f->path.set || !field_check_passes(&check_file_path, f->path.str)) {
-                        r = planner_issue(P, false, item,
-                                          "no \"path\", or not an absolute path without \"..\"; file not written");
+                        r = planner_issue_at(P, false, f->path.set ? &f->path : &f->self, item,
+                                             "no \"path\", or not an absolute path without \"..\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 if (names_directory(f->path.str)) {
-                        r = planner_issue(P, false, item, "the path names a directory, not a file; file not written");
+                        r = planner_issue_at(P, false, &f->path, item,
+                                             "the path names a directory, not a file; file not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -187,22 +189,23 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
-                        r = planner_issue(P, false, item, "not an absolute path without \"..\"; file not written");
+                        r = planner_issue_at(P, false, &f->path, item,
+                                             "not an absolute path without \"..\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 if (parse_permissions(f->permissions.set ? f->permissions.str : NULL, &mode) < 0) {
-                        r = planner_issue(P, false, item,
-                                          "permissions are not an octal mode such as \"0644\"; file not written");
+                        r = planner_issue_at(P, false, &f->permissions, item,
+                                             "permissions are not an octal mode such as \"0644\"; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
                 const char *owner = f->owner.set && f->owner.len > 0 ? f->owner.str : NULL;
                 if (owner && !field_check_passes(&check_owner, owner)) {
-                        r = planner_issue(P, false, item,
-                                          "owner is not user, user:group, uid or uid:gid; file not written");
+                        r = planner_issue_at(P, false, &f->owner, item,
+                                             "owner is not user, user:group, uid or uid:gid; file not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -212,13 +215,13 @@ int plan_write_files(Planner *P, const ConfigCloudConfig *cc) {
                 if (r == -ENOMEM)
                         return r;
                 if (r < 0) {
-                        r = planner_issue(P, false, item,
-                                          "content cannot be decoded with its encoding; file not written");
+                        r = planner_issue_at(P, false, &f->content, item,
+                                             "content cannot be decoded with its encoding; file not written");
                         if (r < 0)
                                 return r;
                         continue;
                 }
-                r = warn_same_file(P, item, path, mode, owner);
+                r = warn_same_file(P, f, item, path, mode, owner);
                 if (r < 0)
                         return r;
                 /* a file the config itself keeps from other users is
@@ -284,17 +287,19 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
                 const Value *v = model_value_const(&co->update, f);
                 /* a value with control characters is not echoed */
                 if (has_control(v->str, v->len))
-                        r = planner_issue(P, false, "coreos.update", "%s contains a control character; %s not written", key,
-                                          schema_ConfigUpdate.path);
+                        r = planner_issue_at(P, false, v, "coreos.update",
+                                             "%s contains a control character; %s not written", key,
+                                             schema_ConfigUpdate.path);
                 else if (f->check && !field_check_passes(f->check, v->str))
-                        r = planner_issue(P, false, "coreos.update", "invalid value \"%s\" for %s (valid: %s); %s not written",
-                                          v->str, key, f->check->describe, schema_ConfigUpdate.path);
+                        r = planner_issue_at(P, false, v, "coreos.update",
+                                             "invalid value \"%s\" for %s (valid: %s); %s not written", v->str, key,
+                                             f->check->describe, schema_ConfigUpdate.path);
                 else
-                        r = planner_issue(P, false, "coreos.update",
-                                          "%s cannot be written bare (it starts or ends with a space or tab, starts "
-                                          "with a quote, or holds a backslash), and update_engine does not read quotes; "
-                                          "%s not written",
-                                          key, schema_ConfigUpdate.path);
+                        r = planner_issue_at(P, false, v, "coreos.update",
+                                             "%s cannot be written bare (it starts or ends with a space or tab, "
+                                             "starts with a quote, or holds a backslash), and update_engine does not "
+                                             "read quotes; %s not written",
+                                             key, schema_ConfigUpdate.path);
         } else if (text)
                 r = planner_add_write(P, schema_ConfigUpdate.path, text, strlen(text), 0644, NULL, "coreos.update", false);
         if (r < 0)
@@ -306,11 +311,11 @@ int plan_generated(Planner *P, const ConfigCloudConfig *cc) {
         if (r == 0 && cc->manage_etc_hosts.set && cc->manage_etc_hosts.len > 0) {
                 const char *h = P->plan->hostname ?: P->in->current_hostname;
                 if (!streq(cc->manage_etc_hosts.str, "localhost"))
-                        r = planner_issue(P, false, "manage_etc_hosts",
-                                          "the only value is \"localhost\"; /etc/hosts not written");
+                        r = planner_issue_at(P, false, &cc->manage_etc_hosts, "manage_etc_hosts",
+                                             "the only value is \"localhost\"; /etc/hosts not written");
                 else if (isempty(h) || strpbrk(h, " \t\r\n"))
-                        r = planner_issue(P, false, "manage_etc_hosts",
-                                          "no hostname is set or known to put in it; /etc/hosts not written");
+                        r = planner_issue_at(P, false, &cc->manage_etc_hosts, "manage_etc_hosts",
+                                             "no hostname is set or known to put in it; /etc/hosts not written");
                 else if (asprintf(&text, "127.0.0.1 %s\n", h) < 0)
                         return -ENOMEM;
                 else

@@ -26,6 +26,10 @@ enum { SECRET_PUBLIC = -1, SECRET_NO = 0, SECRET_YES = 1 };
 /* The current state of path through the reader; absent without one. */
 int planner_stat(Planner *P, const char *path, bool want_content, PlanNode *ret);
 int planner_issue(Planner *P, bool warning, const char *origin, const char *fmt, ...) _printf_(4, 5);
+/* The same, about the place of at in the cloud-config being planned, so that
+ * the report names FILE:LINE:COL (none when at is NULL or has no position). */
+int planner_issue_at(Planner *P, bool warning, const Value *at, const char *origin, const char *fmt, ...)
+        _printf_(5, 6);
 
 /* Takes content (may be NULL for an empty file). */
 int planner_add_write(Planner *P, const char *path, char *content, size_t size, mode_t mode, const char *owner,

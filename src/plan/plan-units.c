@@ -40,21 +40,21 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
         if (r != 0)
                 return r < 0 ? r : 0;
         if (!u->name.set || !field_check_passes(&check_unit_name, u->name.str))
-                return planner_issue(P, false, item,
-                                     "no \"name\", or not a unit name such as \"etcd2.service\"; unit not applied");
+                return planner_issue_at(P, false, u->name.set ? &u->name : &u->self, item,
+                                        "no \"name\", or not a unit name such as \"etcd2.service\"; unit not applied");
         const char *name = u->name.str;
         bool network = unit_is_network(name);
         bool runtime = u->runtime.set && u->runtime.b;
 
         if (network && P->in->user_units)
-                return planner_issue(P, false, item,
-                                     "networkd units cannot be managed by a user manager; unit not applied");
+                return planner_issue_at(P, false, &u->name, item,
+                                        "networkd units cannot be managed by a user manager; unit not applied");
         UnitCommand command = _UNIT_COMMAND_INVALID;
         if (u->command.set && u->command.len > 0) {
                 command = unit_command_from_string(u->command.str);
                 if (command < 0)
-                        return planner_issue(P, false, item, "command is not one of %s; unit not applied",
-                                             check_unit_command.describe);
+                        return planner_issue_at(P, false, &u->command, item, "command is not one of %s; unit not applied",
+                                                check_unit_command.describe);
         }
 
         r = unit_dir_for(P, name, runtime, &dir);
@@ -89,8 +89,8 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
                 if (!d->name.set || d->name.len == 0 || !d->content.set || d->content.len == 0)
                         continue; /* as coreos-cloudinit: needs both */
                 if (!field_check_passes(&check_dropin_name, d->name.str)) {
-                        r = planner_issue(P, false, ditem,
-                                          "the name is not a file name ending in \".conf\"; drop-in not written");
+                        r = planner_issue_at(P, false, &d->name, ditem,
+                                             "the name is not a file name ending in \".conf\"; drop-in not written");
                         if (r < 0)
                                 return r;
                         continue;
@@ -135,19 +135,9 @@ static int plan_one_unit(Planner *P, const ConfigUnit *u, const char *origin) {
          * of its own): it is neither started nor enabled; stop stands */
         const char *left_out = planner_unit_left_out(P, name);
         if (left_out && (pu.enable || (command >= 0 && command != UNIT_COMMAND_STOP))) {
-                PlanIssue i = {
-                        .origin = item,
-                        .line = u->self.line,
-                        .column = u->self.column,
-                        .config = P->config,
-                };
-                r = asprintf(&i.message, "%s is not %s because coreos.%s was not applied", name,
-                             pu.enable && command >= 0 ? "started or enabled" : pu.enable ? "enabled" : "started",
-                             left_out);
-                if (r < 0)
-                        return -ENOMEM;
-                r = plan_add_issue_full(P->plan, &i);
-                free(i.message);
+                r = planner_issue_at(P, false, &u->self, item, "%s is not %s because coreos.%s was not applied", name,
+                                     pu.enable && command >= 0 ? "started or enabled" : pu.enable ? "enabled" : "started",
+                                     left_out);
                 if (r < 0)
                         return r;
                 pu.enable = false;

@@ -254,7 +254,7 @@ int plan_users(Planner *P) {
                         if (r > 0)
                                 continue;
                         if (!u->name.set || u->name.len == 0 || !field_check_passes(&check_user_name, u->name.str)) {
-                                r = planner_issue(P, false, origin,
+                                r = planner_issue_at(P, false, u->name.set ? &u->name : &u->self, origin,
                                                   "no \"name\", or not a user name (lower case letters, digits, '_' "
                                                   "and '-'; at most 32); user not created");
                                 if (r < 0)
@@ -263,7 +263,12 @@ int plan_users(Planner *P) {
                         }
                         if (u->coreos_ssh_import_github.set || u->coreos_ssh_import_github_users.set ||
                             u->coreos_ssh_import_url.set) {
-                                r = planner_issue(P, true, origin, "remote SSH key import is not supported; ignored");
+                                const Value *import = u->coreos_ssh_import_github.set ? &u->coreos_ssh_import_github
+                                                      : u->coreos_ssh_import_github_users.set
+                                                              ? &u->coreos_ssh_import_github_users
+                                                              : &u->coreos_ssh_import_url;
+                                r = planner_issue_at(P, true, import, origin,
+                                                     "remote SSH key import is not supported; ignored");
                                 if (r < 0)
                                         return r;
                         }
@@ -307,7 +312,7 @@ int plan_users(Planner *P) {
                          * such a value would be structure, not data */
                         if (planned->gecos && strpbrk(planned->gecos, ":\n\r")) {
                                 planned->gecos = mfree(planned->gecos);
-                                r = planner_issue(P, false, planned->origin,
+                                r = planner_issue_at(P, false, &u->gecos, planned->origin,
                                                   "gecos contains ':' or a newline, which /etc/passwd cannot hold; "
                                                   "it is left out");
                                 if (r < 0)
@@ -315,7 +320,7 @@ int plan_users(Planner *P) {
                         }
                         if (planned->passwd && (strpbrk(planned->passwd, ":\n\r") || key_line(planned->passwd) <= 0)) {
                                 planned->passwd = mfree(planned->passwd);
-                                r = planner_issue(P, false, planned->origin,
+                                r = planner_issue_at(P, false, &u->passwd, planned->origin,
                                                   "passwd contains ':' or a control character, which /etc/shadow cannot "
                                                   "hold; the password is not set");
                                 if (r < 0)

@@ -24,16 +24,44 @@ int planner_stat(Planner *P, const char *path, bool want_content, PlanNode *ret)
         return rd->stat(rd->userdata, path, want_content, ret);
 }
 
-int planner_issue(Planner *P, bool warning, const char *origin, const char *fmt, ...) {
+static int planner_issue_va(Planner *P, bool warning, const Value *at, const char *origin, const char *fmt,
+                            va_list ap) _printf_(5, 0);
+static int planner_issue_va(Planner *P, bool warning, const Value *at, const char *origin, const char *fmt,
+                            va_list ap) {
         _cleanup_free_ char *m = NULL;
+
+        if (vasprintf(&m, fmt, ap) < 0)
+                return -ENOMEM;
+
+        PlanIssue i = {
+                .warning = warning,
+                .origin = (char *) origin,
+                .message = m,
+        };
+        if (at && at->line > 0) {
+                i.line = at->line;
+                i.column = at->column;
+                i.config = P->config;
+        }
+        return plan_add_issue_full(P->plan, &i);
+}
+
+int planner_issue(Planner *P, bool warning, const char *origin, const char *fmt, ...) {
         va_list ap;
 
         va_start(ap, fmt);
-        int r = vasprintf(&m, fmt, ap);
+        int r = planner_issue_va(P, warning, NULL, origin, fmt, ap);
         va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        return plan_add_issue(P->plan, warning, origin, "%s", m);
+        return r;
+}
+
+int planner_issue_at(Planner *P, bool warning, const Value *at, const char *origin, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        int r = planner_issue_va(P, warning, at, origin, fmt, ap);
+        va_end(ap);
+        return r;
 }
 
 static bool owner_matches(Planner *P, const char *owner, const PlanNode *n) {

@@ -85,6 +85,24 @@ assert len(u) == 1 and not u[0]["skipped"], u
 assert (u[0]["where"], u[0]["line"], u[0]["column"]) == ("section.yml", 7, 7), u
 PY
 
+# the planner's own warnings name the place too: a second entry for one
+# file, a key import nodeinit does not do
+cat > placed.yml <<'YML'
+#cloud-config
+write_files:
+  - path: /etc/twice
+    content: first
+  - path: /etc//twice
+    content: second
+users:
+  - name: bob
+    coreos-ssh-import-github: bob
+YML
+"$NODEINIT" apply --dry-run --root "$work/root" --systemd=none placed.yml > out 2> err; rc=$?
+assert_eq "$rc" 0 "warnings only: exit 0"
+assert_contains "$(cat out)" "placed.yml:5:5: warning: write_files[1] (/etc//twice): /etc/twice is also written by write_files[0]"
+assert_contains "$(cat out)" "placed.yml:9:31: warning: users[0] (bob): remote SSH key import is not supported; ignored"
+
 # the real run: the good items are there, the bad one is not
 "$NODEINIT" apply --root "$work/root" --systemd=none ud.yml > out 2> err; rc=$?
 assert_eq "$rc" 1 "apply with skipped items: exit 1"
