@@ -117,7 +117,8 @@ static int use_part(const InputsOptions *o, const UserDataPart *p, size_t index,
         int r;
 
         if (o->values) {
-                r = userdata_substitute(p->content, p->size, o->values, &text, &len, &local);
+                r = userdata_substitute(p->content, p->size, o->values,
+                                        p->kind == USER_DATA_CLOUD_CONFIG ? SUBSTITUTE_YAML : 0, &text, &len, &local);
                 if (r < 0)
                         return r;
         } else if (o->keep) {

@@ -6,4 +6,4 @@ noinst_LIBRARIES += %reldir%/libuserdata.a
 	%reldir%/mime.c %reldir%/mime.h \
 	%reldir%/substitute.c %reldir%/substitute.h \
 	%reldir%/userdata.h
-%canon_reldir%_libuserdata_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+%canon_reldir%_libuserdata_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS)

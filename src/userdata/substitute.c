@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <yaml.h>
 
 #include "basic/buf.h"
 #include "basic/coreos-env.h"
@@ -234,9 +235,81 @@ static void position_advance(Position *p, const char *s, size_t to) {
         }
 }
 
-int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
+/* A $token without a value, to be reported. */
+typedef struct Missing {
+        unsigned line, column;
+        SubstituteToken token;
+        const char *why;        /* why its value was refused; NULL: it has none */
+        bool in_value;
+} Missing;
+
+/* m[] is 1-based, libyaml's marks are 0-based; both count characters */
+static bool before_mark(const Missing *m, const yaml_mark_t *mark) {
+        return m->line - 1 < mark->line || (m->line - 1 == mark->line && m->column - 1 < mark->column);
+}
+
+/* Sets in_value on each of m[] (in document order) that lies in a scalar of
+ * the YAML document in[0..len): the others are in comments, which
+ * coreos-cloudinit substituted too but nobody reads. When in[] does not
+ * scan as YAML every one counts as in a value: the parser reports the
+ * syntax error and nothing is lost by saying more. */
+static int mark_in_values(const char *in, size_t len, Missing *m, size_t n) {
+        yaml_parser_t parser;
+        size_t i = 0;
+        bool done = false;
+
+        if (!yaml_parser_initialize(&parser))
+                return -ENOMEM;
+        yaml_parser_set_input_string(&parser, (const unsigned char *) in, len);
+        while (i < n && !done) {
+                yaml_token_t token;
+                if (!yaml_parser_scan(&parser, &token)) {
+                        for (; i < n; i++)
+                                m[i].in_value = true;
+                        break;
+                }
+                done = token.type == YAML_STREAM_END_TOKEN;
+                if (token.type == YAML_SCALAR_TOKEN) {
+                        while (i < n && before_mark(m + i, &token.start_mark))
+                                i++;
+                        for (; i < n && before_mark(m + i, &token.end_mark); i++)
+                                m[i].in_value = true;
+                }
+                yaml_token_delete(&token);
+        }
+        yaml_parser_delete(&parser);
+        return 0;
+}
+
+static int report_missing(const char *in, size_t len, SubstituteFlags flags, Missing *m, size_t n,
+                          DiagList *diags) {
+        int r;
+
+        if (flags & SUBSTITUTE_YAML) {
+                r = mark_in_values(in, len, m, n);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+                if ((flags & SUBSTITUTE_YAML) && !m[i].in_value)
+                        continue;
+                r = m[i].why ? diag_add(diags, DIAG_WARNING, m[i].line, m[i].column,
+                                        "variable $%s not substituted: its value %s; substituted an empty string",
+                                        substitute_token_table[m[i].token], m[i].why)
+                             : diag_add(diags, DIAG_WARNING, m[i].line, m[i].column,
+                                        "variable $%s has no value; substituted an empty string",
+                                        substitute_token_table[m[i].token]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int userdata_substitute(const char *in, size_t len, const SubstituteValues *v, SubstituteFlags flags,
                         char **ret, size_t *ret_len, DiagList *diags) {
         _cleanup_(buf_done) Buf b = {};
+        _cleanup_free_ Missing *missing = NULL;
+        size_t n_missing = 0, allocated = 0;
         Position pos = { .line = 1, .column = 1 };
         size_t copied = 0, i = 0;
         int r;
@@ -272,12 +345,20 @@ int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
                                 r = buf_puts(&b, value);
                         if (r >= 0 && !value && diags) {
                                 position_advance(&pos, in, at);
-                                r = why ? diag_add(diags, DIAG_WARNING, pos.line, pos.column,
-                                                   "variable $%s not substituted: its value %s; substituted an empty string",
-                                                   substitute_token_table[t], why)
-                                        : diag_add(diags, DIAG_WARNING, pos.line, pos.column,
-                                                   "variable $%s has no value; substituted an empty string",
-                                                   substitute_token_table[t]);
+                                if (n_missing == allocated) {
+                                        size_t want = allocated ? allocated * 2 : 8;
+                                        Missing *m = reallocarray(missing, want, sizeof(Missing));
+                                        if (!m)
+                                                return -ENOMEM;
+                                        missing = m;
+                                        allocated = want;
+                                }
+                                missing[n_missing++] = (Missing) {
+                                        .line = pos.line,
+                                        .column = pos.column,
+                                        .token = t,
+                                        .why = why,
+                                };
                         }
                 }
                 if (r < 0)
@@ -288,6 +369,11 @@ int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
         r = buf_append(&b, in + copied, len - copied);
         if (r < 0)
                 return r;
+        if (n_missing > 0) {
+                r = report_missing(in, len, flags, missing, n_missing, diags);
+                if (r < 0)
+                        return r;
+        }
 
         *ret = buf_steal(&b, ret_len);
         return *ret ? 0 : -ENOMEM;

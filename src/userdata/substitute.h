@@ -51,6 +51,12 @@ const char *substitute_value_problem(SubstituteToken t, const char *value);
 int substitute_values_from_metadata(const Metadata *md, SubstituteValues *ret);
 void substitute_values_done(SubstituteValues *v);
 
+typedef enum SubstituteFlags {
+        /* in[] is a cloud-config: a token in a YAML comment is replaced
+         * like any other but draws no warning */
+        SUBSTITUTE_YAML = 1 << 0,
+} SubstituteFlags;
+
 /* Replaces every $token in in[0..len) with its value; pure (reads no
  * environment). No word boundary: "$public_ipv4x" is "<value>x". A '\'
  * right before a token makes it literal and is dropped ("\$private_ipv4" →
@@ -58,6 +64,7 @@ void substitute_values_done(SubstituteValues *v);
  * value, or whose value fails substitute_value_problem() (checked here too,
  * whoever filled v), becomes "" (as in coreos-cloudinit for a missing one)
  * plus a DIAG_WARNING at its 1-based line and column (characters, the '$')
- * saying why, when diags is not NULL. The output is NUL-terminated. */
-int userdata_substitute(const char *in, size_t len, const SubstituteValues *v,
+ * saying why, when diags is not NULL (with SUBSTITUTE_YAML, not for one in
+ * a comment). The output is NUL-terminated. */
+int userdata_substitute(const char *in, size_t len, const SubstituteValues *v, SubstituteFlags flags,
                         char **ret, size_t *ret_len, DiagList *diags);

@@ -32,7 +32,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 if (p->kind == USER_DATA_GZIP || p->kind == USER_DATA_MULTIPART || p->kind < 0 ||
                     p->kind >= _USER_DATA_KIND_MAX || p->content[p->size] != 0)
                         __builtin_trap();
-                if (userdata_substitute(p->content, p->size, &values, &out, &n, &diags) < 0)
+                if (userdata_substitute(p->content, p->size, &values,
+                                        p->kind == USER_DATA_CLOUD_CONFIG ? SUBSTITUTE_YAML : 0, &out, &n, &diags) < 0)
                         continue;
                 if (out[n] != 0)
                         __builtin_trap();

@@ -139,7 +139,7 @@ static inline int structure_check(const char *doc, size_t len, const SubstituteV
                 memset(words[t], 'q', strlen(v));
         }
 
-        r = userdata_substitute(doc, len, values, &out, &n_out, NULL);
+        r = userdata_substitute(doc, len, values, 0, &out, &n_out, NULL);
         if (r >= 0)
                 r = structure_substitute(doc, len, taken, &ref);
         if (r >= 0)

@@ -131,6 +131,19 @@ check "--strict: nothing written on a warning" test ! -e strict/etc/w
 "$NODEINIT" apply --root "$work/strict" --systemd=none warn.yml > /dev/null 2>&1
 assert_eq "$?" 0 "without --strict a warning is only a warning"
 
+# a $variable without a value in a comment draws no warning: CoreOS's own
+# template mentions $public_ipv4 in one, and a node without a public
+# address applies it under --strict; in a value it is still a warning
+printf '#cloud-config\n# multi-region deployments need to use $public_ipv4\nwrite_files:\n  - path: /etc/c\n    content: "$private_ipv4"\n' > comment.yml
+env -u COREOS_PUBLIC_IPV4 COREOS_PRIVATE_IPV4=10.0.0.5 \
+        "$NODEINIT" apply --strict --root "$work/strict" --systemd=none comment.yml > out 2> err
+assert_eq "$?" 0 "--strict: a variable without a value in a comment is no warning"
+assert_eq "$(cat strict/etc/c)" "10.0.0.5" "--strict: the comment's config applied"
+env -u COREOS_PUBLIC_IPV4 -u COREOS_PRIVATE_IPV4 \
+        "$NODEINIT" apply --dry-run --root "$work/strict" --systemd=none comment.yml > out 2> err
+assert_contains "$(cat err)" "comment.yml:5:15: warning: variable \$private_ipv4 has no value; substituted an empty string"
+check "no warning about the comment" sh -c '! grep -q public_ipv4 err'
+
 # MIME: positions are the user-data's lines, not the part's
 {
         printf 'Content-Type: multipart/mixed; boundary="XX"\nMIME-Version: 1.0\n\n'

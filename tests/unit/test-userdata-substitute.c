@@ -25,7 +25,7 @@ static size_t check(const char *in, const SubstituteValues *v, const char *expec
         char *out = NULL;
         size_t n = 0;
 
-        assert_int_equal(userdata_substitute(in, strlen(in), v, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute(in, strlen(in), v, 0, &out, &n, &diags), 0);
         assert_string_equal(out, expected);
         assert_int_equal(n, strlen(expected));
         free(out);
@@ -83,7 +83,7 @@ static void test_missing(void **state) {
         char *out = NULL;
         size_t n;
 
-        assert_int_equal(userdata_substitute(in, strlen(in), &some, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute(in, strlen(in), &some, 0, &out, &n, &diags), 0);
         assert_string_equal(out, "#cloud-config\n"
                             "coreos:\n"
                             "  etcd2:\n"
@@ -101,7 +101,7 @@ static void test_missing(void **state) {
         diag_list_done(&diags);
 
         /* every occurrence is reported, adjacent ones too */
-        assert_int_equal(userdata_substitute("$instance_id$instance_id", 24, NULL, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute("$instance_id$instance_id", 24, NULL, 0, &out, &n, &diags), 0);
         assert_string_equal(out, "");
         assert_int_equal(n, 0);
         free(out);
@@ -111,7 +111,7 @@ static void test_missing(void **state) {
         diag_list_done(&diags);
 
         /* no list: no warnings, same output */
-        assert_int_equal(userdata_substitute("x$hostname", 10, NULL, &out, &n, NULL), 0);
+        assert_int_equal(userdata_substitute("x$hostname", 10, NULL, 0, &out, &n, NULL), 0);
         assert_string_equal(out, "x");
         free(out);
 }
@@ -121,13 +121,13 @@ static void test_binary(void **state) {
         char *out = NULL;
         size_t n;
 
-        assert_int_equal(userdata_substitute(in, sizeof in - 1, &all, &out, &n, NULL), 0);
+        assert_int_equal(userdata_substitute(in, sizeof in - 1, &all, 0, &out, &n, NULL), 0);
         assert_int_equal(n, 2 + strlen("10.0.0.5") + 2);
         assert_memory_equal(out, "a\0" "10.0.0.5" "\0b", n + 1);
         free(out);
 
         /* a token cut off by the length is no token */
-        assert_int_equal(userdata_substitute("$hostnameXYZ", 8, &all, &out, &n, NULL), 0);
+        assert_int_equal(userdata_substitute("$hostnameXYZ", 8, &all, 0, &out, &n, NULL), 0);
         assert_string_equal(out, "$hostnam");
         free(out);
 }
@@ -179,7 +179,7 @@ static void test_values_precedence(void **state) {
         char *out = NULL;
         size_t n;
         const char *in = "$public_ipv4 $private_ipv4 $private_ipv6 $hostname";
-        assert_int_equal(userdata_substitute(in, strlen(in), &v, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute(in, strlen(in), &v, 0, &out, &n, &diags), 0);
         assert_string_equal(out, "198.51.100.1 10.1.1.1  md-host");
         assert_int_equal(diags.n, 1);
         assert_int_equal(diags.items[0].column, 28);
@@ -216,7 +216,7 @@ static void test_values_format(void **state) {
         DiagList diags = {};
         char *out = NULL;
         size_t n;
-        assert_int_equal(userdata_substitute("a: $private_ipv4", 16, &v, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute("a: $private_ipv4", 16, &v, 0, &out, &n, &diags), 0);
         assert_string_equal(out, "a: ");
         assert_int_equal(diags.n, 1);
         assert_string_equal(diags.items[0].message,
@@ -324,7 +324,7 @@ static void test_shapes(void **state) {
                 char in[32];
                 v.values[cases[i].t] = (char *) cases[i].value;
                 snprintf(in, sizeof in, "k: $%s", substitute_token_to_string(cases[i].t));
-                assert_int_equal(userdata_substitute(in, strlen(in), &v, &out, &n, &diags), 0);
+                assert_int_equal(userdata_substitute(in, strlen(in), &v, 0, &out, &n, &diags), 0);
                 if (cases[i].ok) {
                         assert_string_equal(out + 3, cases[i].value);
                         assert_int_equal(diags.n, 0);
@@ -360,7 +360,7 @@ static void test_refused_not_taken(void **state) {
         char *out = NULL;
         size_t n;
         const char *in = "#cloud-config\nhostname: $hostname-$instance_id\n";
-        assert_int_equal(userdata_substitute(in, strlen(in), &v, &out, &n, &diags), 0);
+        assert_int_equal(userdata_substitute(in, strlen(in), &v, 0, &out, &n, &diags), 0);
         assert_string_equal(out, "#cloud-config\nhostname: ok.example-\n");
         assert_int_equal(diags.n, 1);
         assert_int_equal(diags.items[0].line, 2);
@@ -372,6 +372,54 @@ static void test_refused_not_taken(void **state) {
         clear_env();
 }
 
+/* A cloud-config's comments are substituted (the bytes are coreos-cloudinit's)
+ * but draw no warning: CoreOS's own template says "# multi-region and
+ * multi-cloud deployments need to use $public_ipv4", and a node without a
+ * public address (a private VPC subnet) would warn about a comment, which
+ * --strict turns into an error. A '#' in a block scalar or a quoted string
+ * is not a comment. */
+static void test_yaml_comments(void **state) {
+        const char *in = "#cloud-config\n"
+                         "# top: $hostname\n"
+                         "coreos:\n"
+                         "  etcd2:\n"
+                         "    # multi-region deployments need to use $public_ipv4\n"
+                         "    advertise-client-urls: http://$private_ipv4:2379 # not $public_ipv6\n"
+                         "write_files:\n"
+                         "  - path: /x\n"
+                         "    content: |\n"
+                         "      # in a script: $instance_id\n"
+                         "  - path: \"/y#$private_ipv6\"\n";
+        DiagList diags = {};
+        _cleanup_free_ char *out = NULL, *plain = NULL;
+        size_t n;
+
+        assert_int_equal(userdata_substitute(in, strlen(in), NULL, SUBSTITUTE_YAML, &out, &n, &diags), 0);
+        assert_null(strchr(out, '$'));
+        assert_int_equal(diags.n, 3);
+        assert_int_equal(diags.items[0].line, 6);
+        assert_int_equal(diags.items[0].column, 35);
+        assert_string_equal(diags.items[0].message, "variable $private_ipv4 has no value; substituted an empty string");
+        assert_int_equal(diags.items[1].line, 10);
+        assert_string_equal(diags.items[1].message, "variable $instance_id has no value; substituted an empty string");
+        assert_int_equal(diags.items[2].line, 11);
+        assert_string_equal(diags.items[2].message, "variable $private_ipv6 has no value; substituted an empty string");
+        diag_list_done(&diags);
+
+        /* the same bytes, not YAML (a script): every one is reported */
+        assert_int_equal(userdata_substitute(in, strlen(in), NULL, 0, &plain, &n, &diags), 0);
+        assert_string_equal(plain, out);
+        assert_int_equal(diags.n, 6);
+        diag_list_done(&diags);
+
+        /* not YAML after all: nothing is left unsaid */
+        free(out);
+        out = NULL;
+        assert_int_equal(userdata_substitute("a: [b # $hostname\n", 19, NULL, SUBSTITUTE_YAML, &out, &n, &diags), 0);
+        assert_int_equal(diags.n, 1);
+        diag_list_done(&diags);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_tokens),
@@ -379,6 +427,7 @@ int main(void) {
                 cmocka_unit_test(test_adjacent),
                 cmocka_unit_test(test_escapes),
                 cmocka_unit_test(test_missing),
+                cmocka_unit_test(test_yaml_comments),
                 cmocka_unit_test(test_binary),
                 cmocka_unit_test(test_token_strings),
                 cmocka_unit_test(test_values_precedence),
