@@ -1,5 +1,4 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-#include <stdarg.h>
 
 #include "basic/strv.h"
 #include "config/schema.h"
@@ -154,27 +153,3 @@ int plan_add_issue_full(Plan *p, const PlanIssue *issue) {
         return 0;
 }
 
-int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) {
-        _cleanup_free_ char *msg = NULL, *o = NULL;
-        va_list ap;
-
-        va_start(ap, fmt);
-        int r = vasprintf(&msg, fmt, ap);
-        va_end(ap);
-        if (r < 0)
-                return -ENOMEM;
-        o = strdup(origin ?: "");
-        if (!o)
-                return -ENOMEM;
-
-        PlanIssue *n = realloc(p->issues, sizeof(PlanIssue) * (p->n_issues + 1));
-        if (!n)
-                return -ENOMEM;
-        p->issues = n;
-        p->issues[p->n_issues++] = (PlanIssue) {
-                .warning = warning,
-                .origin = TAKE_PTR(o),
-                .message = TAKE_PTR(msg),
-        };
-        return 0;
-}

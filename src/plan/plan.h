@@ -161,6 +161,5 @@ size_t plan_count_errors(const Plan *p) _pure_;
  * wins, and the file is still written once (idempotence). */
 int plan_add_file(Plan *p, PlanFile *f);
 const PlanFile *plan_find_file(const Plan *p, const char *path) _pure_;
-int plan_add_issue(Plan *p, bool warning, const char *origin, const char *fmt, ...) _printf_(4, 5);
 /* Adds a copy of *issue (origin and message duplicated). */
 int plan_add_issue_full(Plan *p, const PlanIssue *issue);
